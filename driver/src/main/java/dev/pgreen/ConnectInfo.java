@@ -1,0 +1,99 @@
+package dev.pgreen;
+
+import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.transport.ConnectSettings;
+import dev.pgreen.transport.DsnParser;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a caller asked to connect to: the parsed DSN and whether the connection is asynchronous.
+ *
+ * <p>Handed to a {@code ConnectionFactory}; a {@code Connection} subclass may add start-up
+ * parameters with {@link #with}, e.g. {@code super(info.with("replication", "database"))}.
+ * Immutable. The password is never shown: {@link #dsn()} and {@link #toString()} say
+ * {@code xxx} instead.
+ */
+public final class ConnectInfo {
+
+    private final Map<String, String> params;
+    private final String maskedDsn;
+    private final boolean async;
+
+    private ConnectInfo(Map<String, String> params, String maskedDsn, boolean async) {
+        this.params = Collections.unmodifiableMap(params);
+        this.maskedDsn = maskedDsn;
+        this.async = async;
+    }
+
+    /**
+     * Parses {@code dsn}, a libpq {@code key=value} string or {@code postgresql://} URI.
+     *
+     * @throws ProgrammingException if the DSN is malformed ("invalid dsn: ...")
+     */
+    public static ConnectInfo of(String dsn, boolean async) {
+        Objects.requireNonNull(dsn, "dsn");
+        return new ConnectInfo(DsnParser.parse(dsn), DsnParser.maskPassword(dsn), async);
+    }
+
+    /** The DSN as given, with the password shown as {@code xxx}. */
+    public String dsn() {
+        return maskedDsn;
+    }
+
+    /** The parameters the caller gave, in order (not the environment's or the defaults). Unmodifiable. */
+    public Map<String, String> params() {
+        return params;
+    }
+
+    /** Whether the connection is asynchronous (driven with {@code poll()}). */
+    public boolean async() {
+        return async;
+    }
+
+    /**
+     * A copy with {@code key} set to {@code value} (or removed, if {@code value} is null). The
+     * copy's {@link #dsn()} is re-rendered in {@code key=value} form.
+     *
+     * @throws ProgrammingException if {@code key} is not a libpq keyword or the value is invalid
+     */
+    public ConnectInfo with(String key, String value) {
+        DsnParser.checkParameter(key, value);
+        var copy = new LinkedHashMap<>(params);
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        return new ConnectInfo(copy, DsnParser.toMaskedDsn(copy), async);
+    }
+
+    /** Resolves the parameters against the process environment and libpq's defaults. */
+    public ConnectSettings settings() {
+        return settings(System.getenv());
+    }
+
+    /** Resolves the parameters against {@code env} (a stand-in for {@code System.getenv()}). */
+    public ConnectSettings settings(Map<String, String> env) {
+        return ConnectSettings.resolve(params, env);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnectInfo other && async == other.async && params.equals(other.params);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(params, async);
+    }
+
+    /** The masked {@link #dsn()}. */
+    @Override
+    public String toString() {
+        return maskedDsn;
+    }
+}

@@ -1,0 +1,497 @@
+package dev.pgreen;
+
+import dev.pgreen.errors.Diagnostics;
+import dev.pgreen.errors.InterfaceException;
+import dev.pgreen.errors.PgException;
+import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.Operation;
+import dev.pgreen.protocol.ProtocolCore;
+import dev.pgreen.protocol.QueryResult;
+import dev.pgreen.protocol.ServerErrors;
+import dev.pgreen.protocol.SessionListener;
+import dev.pgreen.protocol.SimpleQueryOperation;
+import dev.pgreen.protocol.StartupOperation;
+import dev.pgreen.transport.CancelRequestSender;
+import dev.pgreen.transport.ConnectSettings;
+import dev.pgreen.transport.Transport;
+import dev.pgreen.typecast.TypeRegistry;
+
+import java.nio.channels.SelectableChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A connection to a PostgreSQL server (psycopg2's {@code connection}).
+ *
+ * <p>Every wait on the server's socket is handed to the wait callback: the
+ * connection's own, else the global one ({@link Pgreen#setWaitCallback}), else
+ * a blocking wait. Operations from different threads are serialised by a lock;
+ * re-entering the connection from the thread whose operation is in progress
+ * raises {@link ProgrammingException}.
+ */
+public class Connection implements AutoCloseable {
+    /** psycopg2 keeps the last 50 notices. */
+    private static final int MAX_NOTICES = 50;
+
+    private final ConnectInfo info;
+    private final ConnectSettings settings;
+    private final boolean async;
+    private final ProtocolCore core;
+    private final Transport transport;
+    private final ReentrantLock operationLock = new ReentrantLock();
+    private final TypeRegistry types = new TypeRegistry();
+    private final List<String> notices = new CopyOnWriteArrayList<>();
+    private final BlockingWait blockingWait = new BlockingWait();
+    private volatile Collection<Notify> notifies = new ArrayList<>();
+    private volatile WaitCallback waitCallback;
+    private volatile CursorFactory<?> cursorFactory;
+    private volatile boolean autocommit;
+    private IsolationLevel isolationLevel;
+    private Boolean readOnly;
+    private Boolean deferrable;
+    /** The async operation {@link #poll()} is driving, with the cursor waiting for its result. */
+    private volatile AsyncQuery asyncQuery;
+
+    private record AsyncQuery(Operation op, Cursor cursor) {}
+
+    public Connection(ConnectInfo info) {
+        this.info = Objects.requireNonNull(info, "info");
+        this.async = info.async();
+        this.autocommit = async;
+        this.settings = info.settings();
+        this.core = new ProtocolCore(new Listener());
+        this.transport = Transport.open(core, settings);
+        StartupOperation startup = new StartupOperation(settings.startupParameters(), settings.user(),
+                settings.password());
+        core.submit(startup);
+        Duration timeout = settings.connectTimeout();
+        if (timeout != null) {
+            transport.setDeadline(System.nanoTime() + timeout.toNanos());
+        }
+        if (async) {
+            asyncQuery = new AsyncQuery(startup, null);
+            return;
+        }
+        operationLock.lock();
+        try {
+            run(startup);
+        } catch (RuntimeException | Error e) {
+            transport.close();
+            blockingWait.close();
+            throw e;
+        } finally {
+            operationLock.unlock();
+        }
+    }
+
+    // ---- the one place every wait goes through ----
+
+    /**
+     * Drives the operations in flight to completion: one non-blocking step, and
+     * when that is not enough, the wait callback, which polls until done. Any
+     * failure of the wait closes the connection: its protocol state is unknown.
+     */
+    private void run(Operation op) {
+        try {
+            if (transport.step() != PollState.OK) {
+                effectiveWaitCallback().await(this);
+                if (core.isBusy()) {
+                    throw new InterfaceException("the wait callback returned before the operation completed");
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            closeAfterFailure();
+            throw e;
+        } finally {
+            transport.clearDeadline();
+        }
+        PgException error = op.error();
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    private WaitCallback effectiveWaitCallback() {
+        WaitCallback cb = waitCallback;
+        if (cb == null) cb = Pgreen.getWaitCallback();
+        return cb == null ? blockingWait : cb;
+    }
+
+    /** Takes the operation lock, refusing re-entry from the thread that holds it. */
+    final Lock enter() {
+        if (operationLock.isHeldByCurrentThread()) {
+            throw new ProgrammingException("another command is already in progress");
+        }
+        operationLock.lock();
+        if (transport.isClosed()) {
+            operationLock.unlock();
+            throw new InterfaceException("connection already closed");
+        }
+        return operationLock::unlock;
+    }
+
+    /** An acquired lock, released by try-with-resources. */
+    interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Advances the operation in progress with non-blocking I/O (or, when there is
+     * none, reads what the server has sent) and says what to wait for next.
+     * Never takes the operation lock.
+     */
+    public PollState poll() {
+        if (transport.isClosed()) {
+            throw new InterfaceException("connection already closed");
+        }
+        AsyncQuery pending = asyncQuery;
+        PollState state = transport.step();
+        if (state == PollState.OK && pending != null && async) {
+            asyncQuery = null;
+            transport.clearDeadline();
+            PgException error = pending.op().error();
+            if (pending.op() instanceof StartupOperation && error != null) {
+                transport.close();
+            }
+            if (pending.cursor() != null) {
+                pending.cursor().finishAsync((SimpleQueryOperation) pending.op());
+            }
+            if (error != null) {
+                throw error;
+            }
+        }
+        return state;
+    }
+
+    /** The socket, in non-blocking mode, for the caller's Selector (psycopg2's {@code fileno()}). */
+    public SelectableChannel channel() {
+        return transport.channel();
+    }
+
+    /** How long the operation in progress may still take before it times out, or null when it has no limit. */
+    public Duration waitTimeout() {
+        long nanos = transport.remainingNanos();
+        return nanos < 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    // ---- queries ----
+
+    /** Runs {@code sql} (already formatted) for a cursor, opening a transaction first unless in autocommit. */
+    QueryResult execute(String sql, Cursor cursor) {
+        if (async) {
+            return executeAsync(sql, cursor);
+        }
+        try (Lock ignored = enter()) {
+            SimpleQueryOperation begin = null;
+            if (!autocommit && core.transactionStatus() == 'I') {
+                // Pipelined with the statement: the BEGIN costs no extra round trip.
+                begin = new SimpleQueryOperation(beginStatement());
+                core.submit(begin);
+            }
+            SimpleQueryOperation query = new SimpleQueryOperation(sql);
+            core.submit(query);
+            run(query);
+            if (begin != null && begin.error() != null) {
+                throw begin.error();
+            }
+            return query.result();
+        }
+    }
+
+    private QueryResult executeAsync(String sql, Cursor cursor) {
+        if (asyncQuery != null) {
+            throw new ProgrammingException("another command is already in progress: "
+                    + "poll() the asynchronous connection until OK first");
+        }
+        ensureOpen();
+        SimpleQueryOperation query = new SimpleQueryOperation(sql);
+        asyncQuery = new AsyncQuery(query, cursor);
+        core.submit(query);
+        return null;
+    }
+
+    private String beginStatement() {
+        StringBuilder sb = new StringBuilder("BEGIN");
+        if (isolationLevel != null && isolationLevel.sql() != null) {
+            sb.append(" ISOLATION LEVEL ").append(isolationLevel.sql());
+        }
+        if (readOnly != null) sb.append(readOnly ? " READ ONLY" : " READ WRITE");
+        if (deferrable != null) sb.append(deferrable ? " DEFERRABLE" : " NOT DEFERRABLE");
+        return sb.toString();
+    }
+
+    /** Runs a statement of the driver's own, outside the transaction logic. */
+    private void runInternal(String sql) {
+        SimpleQueryOperation op = new SimpleQueryOperation(sql);
+        core.submit(op);
+        run(op);
+    }
+
+    public void commit() {
+        endTransaction("COMMIT", "commit");
+    }
+
+    public void rollback() {
+        endTransaction("ROLLBACK", "rollback");
+    }
+
+    private void endTransaction(String sql, String what) {
+        refuseInAsync(what);
+        try (Lock ignored = enter()) {
+            if (!autocommit && core.transactionStatus() != 'I') {
+                runInternal(sql);
+            }
+        }
+    }
+
+    public void setAutocommit(boolean autocommit) {
+        refuseInAsync("setAutocommit");
+        try (Lock ignored = enter()) {
+            refuseInTransaction("setAutocommit");
+            if (autocommit != this.autocommit && hasSessionSettings()) {
+                // In autocommit mode the settings live in the session defaults, not in BEGIN.
+                runInternal(autocommit ? sessionDefaults(false) : sessionDefaults(true));
+            }
+            this.autocommit = autocommit;
+        }
+    }
+
+    public boolean isAutocommit() {
+        return autocommit;
+    }
+
+    /**
+     * Sets the characteristics of the transactions to come; a null argument
+     * leaves that one unchanged.
+     */
+    public void setSession(IsolationLevel level, Boolean readOnly, Boolean deferrable) {
+        refuseInAsync("setSession");
+        try (Lock ignored = enter()) {
+            refuseInTransaction("setSession");
+            if (level != null) this.isolationLevel = level;
+            if (readOnly != null) this.readOnly = readOnly;
+            if (deferrable != null) this.deferrable = deferrable;
+            if (autocommit && hasSessionSettings()) {
+                runInternal(sessionDefaults(false));
+            }
+        }
+    }
+
+    private boolean hasSessionSettings() {
+        return isolationLevel != null || readOnly != null || deferrable != null;
+    }
+
+    private String sessionDefaults(boolean reset) {
+        String level = reset || isolationLevel == null || isolationLevel.sql() == null
+                ? "DEFAULT" : "'" + isolationLevel.sql().toLowerCase() + "'";
+        String ro = reset || readOnly == null ? "DEFAULT" : readOnly ? "on" : "off";
+        String def = reset || deferrable == null ? "DEFAULT" : deferrable ? "on" : "off";
+        return "SET default_transaction_isolation TO " + level
+                + "; SET default_transaction_read_only TO " + ro
+                + "; SET default_transaction_deferrable TO " + def;
+    }
+
+    public IsolationLevel isolationLevel() {
+        return isolationLevel == null ? IsolationLevel.DEFAULT : isolationLevel;
+    }
+
+    private void refuseInTransaction(String what) {
+        if (core.transactionStatus() != 'I') {
+            throw new ProgrammingException(what + " cannot be used inside a transaction");
+        }
+    }
+
+    void refuseInAsync(String what) {
+        if (async) {
+            throw new ProgrammingException(what + " cannot be used in asynchronous mode");
+        }
+    }
+
+    // ---- cursors ----
+
+    public Cursor cursor() {
+        CursorFactory<?> f = cursorFactory;
+        return f == null ? new Cursor(this, null) : f.create(this, null);
+    }
+
+    public Cursor cursor(String name) {
+        throw new dev.pgreen.errors.NotSupportedException(
+                "named (server-side) cursors are not supported yet: use cursor() for a client-side cursor");
+    }
+
+    public <T extends Cursor> T cursor(CursorFactory<T> factory) {
+        return factory.create(this, null);
+    }
+
+    public void setCursorFactory(CursorFactory<?> factory) {
+        this.cursorFactory = factory;
+    }
+
+    public CursorFactory<?> cursorFactory() {
+        return cursorFactory;
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * Sends a CancelRequest for the statement in progress, on a separate
+     * connection; callable from any thread, harmless when nothing runs.
+     */
+    public void cancel() {
+        ensureOpen();
+        int pid = core.backendPid();
+        if (pid != 0) {
+            CancelRequestSender.send(settings, pid, core.secretKey());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (transport.isClosed()) {
+            return;
+        }
+        if (operationLock.isHeldByCurrentThread()) {
+            // Closing from inside a wait aborts the operation in progress.
+            closeAfterFailure();
+            return;
+        }
+        operationLock.lock();
+        try {
+            transport.terminateAndClose();
+            blockingWait.close();
+        } finally {
+            operationLock.unlock();
+        }
+    }
+
+    private void closeAfterFailure() {
+        transport.close();
+        blockingWait.close();
+    }
+
+    public boolean isClosed() {
+        return transport.isClosed();
+    }
+
+    void ensureOpen() {
+        if (transport.isClosed()) {
+            throw new InterfaceException("connection already closed");
+        }
+    }
+
+    // ---- state ----
+
+    public ConnectInfo info() {
+        return info;
+    }
+
+    public String dsn() {
+        return info.dsn();
+    }
+
+    public boolean isAsync() {
+        return async;
+    }
+
+    /** Whether an asynchronous query (or the asynchronous connect) is still under way. */
+    public boolean isExecuting() {
+        return asyncQuery != null;
+    }
+
+    public TransactionStatus transactionStatus() {
+        if (transport.isClosed()) {
+            return TransactionStatus.UNKNOWN;
+        }
+        if (core.isBusy()) {
+            return TransactionStatus.ACTIVE;
+        }
+        return switch (core.transactionStatus()) {
+            case 'T' -> TransactionStatus.INTRANS;
+            case 'E' -> TransactionStatus.INERROR;
+            default -> TransactionStatus.IDLE;
+        };
+    }
+
+    /** The server version as an integer, e.g. 150018 for 15.18 (libpq's PQserverVersion). */
+    public int serverVersion() {
+        String v = parameterStatus("server_version");
+        if (v == null) {
+            return 0;
+        }
+        String[] parts = v.split("[^0-9]+", 4);
+        int major = parse(parts, 0);
+        return major >= 10 ? major * 10000 + parse(parts, 1) : major * 10000 + parse(parts, 1) * 100 + parse(parts, 2);
+    }
+
+    private static int parse(String[] parts, int i) {
+        try {
+            return i < parts.length ? Integer.parseInt(parts[i]) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public String parameterStatus(String name) {
+        return core.parameters().get(name);
+    }
+
+    public int backendPid() {
+        return core.backendPid();
+    }
+
+    /** The notices received (at most the last 50), each as libpq formats it, e.g. {@code "NOTICE:  text\n"}. */
+    public List<String> notices() {
+        return notices;
+    }
+
+    public Collection<Notify> notifies() {
+        return notifies;
+    }
+
+    public void setNotifies(Collection<Notify> sink) {
+        this.notifies = Objects.requireNonNull(sink, "sink");
+    }
+
+    public void setWaitCallback(WaitCallback cb) {
+        this.waitCallback = cb;
+    }
+
+    public WaitCallback waitCallback() {
+        return waitCallback;
+    }
+
+    TypeRegistry types() {
+        return types;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + info.dsn() + (isClosed() ? ", closed" : "") + ")";
+    }
+
+    /** Messages the server may send at any time. */
+    private final class Listener implements SessionListener {
+        @Override
+        public void notice(Diagnostics notice) {
+            notices.add(ServerErrors.formatNotice(notice));
+            while (notices.size() > MAX_NOTICES) {
+                notices.remove(0);
+            }
+        }
+
+        @Override
+        public void notification(int processId, String channel, String payload) {
+            notifies.add(new Notify(processId, channel, payload));
+        }
+
+        @Override
+        public void parameterChanged(String name, String value) {
+        }
+    }
+}

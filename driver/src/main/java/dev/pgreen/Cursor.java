@@ -1,0 +1,373 @@
+package dev.pgreen;
+
+import dev.pgreen.adapt.QueryFormatter;
+import dev.pgreen.errors.InterfaceException;
+import dev.pgreen.errors.NotSupportedException;
+import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.BackendMessage.DataRow;
+import dev.pgreen.protocol.BackendMessage.Field;
+import dev.pgreen.protocol.QueryResult;
+import dev.pgreen.protocol.SimpleQueryOperation;
+import dev.pgreen.typecast.Oids;
+import dev.pgreen.typecast.TypeRegistry;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A cursor (psycopg2's {@code cursor}): executes queries and fetches their
+ * rows, typecast to Java objects as they are fetched. Not thread-safe.
+ */
+public class Cursor implements AutoCloseable, Iterable<Row> {
+    private final Connection conn;
+    private final String name;
+    private final TypeRegistry types = new TypeRegistry();
+    private boolean closed;
+    private int arraySize = 1;
+    private int iterSize = 2000;
+    private String query;
+    private String statusMessage;
+    private long rowCount = -1;
+    private List<Field> fields;
+    private List<DataRow> rows = List.of();
+    private List<Column> description;
+    private Typecaster[] casters;
+    private Map<String, Integer> columnIndex;
+    private int rowNumber;
+
+    public Cursor(Connection conn, String name) {
+        this.conn = Objects.requireNonNull(conn, "conn");
+        this.name = name;
+    }
+
+    // ---- executing ----
+
+    /**
+     * Executes a query with {@code %s} placeholders. With no arguments the SQL
+     * is sent as written and {@code %} is not interpreted.
+     */
+    public Cursor execute(String sql, Object... args) {
+        ensureOpen();
+        String formatted = args == null || args.length == 0 ? sql : QueryFormatter.format(sql, args, conn);
+        return executeFormatted(formatted);
+    }
+
+    /** Executes a query with {@code %(name)s} placeholders. */
+    public Cursor execute(String sql, Map<String, ?> args) {
+        ensureOpen();
+        return executeFormatted(args == null ? sql : QueryFormatter.format(sql, args, conn));
+    }
+
+    private Cursor executeFormatted(String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw new ProgrammingException("can't execute an empty query");
+        }
+        reset();
+        query = sql;
+        QueryResult result = conn.execute(sql, this);
+        if (result != null) {
+            setResult(result);
+        }
+        return this;
+    }
+
+    /** Executes {@code sql} once per element: an {@code Object[]}, a {@code List} or a {@code Map}. */
+    public void executeMany(String sql, Iterable<?> argsList) {
+        ensureOpen();
+        conn.refuseInAsync("executeMany");
+        long total = 0;
+        boolean counted = false;
+        for (Object args : argsList) {
+            switch (args) {
+                case Object[] a -> execute(sql, a);
+                case List<?> l -> execute(sql, l.toArray());
+                case Map<?, ?> m -> execute(sql, castMap(m));
+                case null, default -> throw new ProgrammingException(
+                        "executeMany arguments must be Object[], List or Map, not " + describe(args));
+            }
+            if (rowCount >= 0) {
+                total += rowCount;
+                counted = true;
+            }
+        }
+        // As psycopg2: no result set afterwards, and the affected rows summed.
+        reset();
+        rowCount = counted ? total : -1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> castMap(Map<?, ?> m) {
+        for (Object k : m.keySet()) {
+            if (!(k instanceof String)) {
+                throw new ProgrammingException("executeMany Map arguments must have String keys, not " + describe(k));
+            }
+        }
+        return (Map<String, ?>) m;
+    }
+
+    private static String describe(Object o) {
+        return o == null ? "null" : o.getClass().getName();
+    }
+
+    /** Calls a function: {@code SELECT * FROM name(args...)}. */
+    public Cursor callProc(String procName, Object... args) {
+        ensureOpen();
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(procName).append('(');
+        int n = args == null ? 0 : args.length;
+        for (int i = 0; i < n; i++) {
+            sql.append(i == 0 ? "%s" : ",%s");
+        }
+        sql.append(')');
+        String formatted = n == 0 ? sql.toString() : QueryFormatter.format(sql.toString(), args, conn);
+        return executeFormatted(formatted);
+    }
+
+    /** The query {@link #execute(String, Object...)} would send. */
+    public String mogrify(String sql, Object... args) {
+        ensureOpen();
+        return args == null || args.length == 0 ? sql : QueryFormatter.format(sql, args, conn);
+    }
+
+    public String mogrify(String sql, Map<String, ?> args) {
+        ensureOpen();
+        return args == null ? sql : QueryFormatter.format(sql, args, conn);
+    }
+
+    private void reset() {
+        fields = null;
+        rows = List.of();
+        description = null;
+        casters = null;
+        columnIndex = null;
+        rowNumber = 0;
+        rowCount = -1;
+        statusMessage = null;
+    }
+
+    private void setResult(QueryResult result) {
+        statusMessage = result.commandTag();
+        fields = result.fields();
+        rows = result.rows();
+        rowCount = fields != null ? rows.size() : result.rowCount();
+        if (fields != null) {
+            casters = new Typecaster[fields.size()];
+            Map<String, Integer> index = new HashMap<>();
+            List<Column> cols = new ArrayList<>(fields.size());
+            for (int i = 0; i < fields.size(); i++) {
+                Field f = fields.get(i);
+                casters[i] = Extensions.lookup(f.typeOid(), this);
+                index.putIfAbsent(f.name(), i);
+                cols.add(column(f));
+            }
+            columnIndex = Collections.unmodifiableMap(index);
+            description = Collections.unmodifiableList(cols);
+        }
+    }
+
+    /** Called by the connection when an asynchronous query completes. */
+    void finishAsync(SimpleQueryOperation op) {
+        QueryResult result = op.result();
+        if (result != null) {
+            setResult(result);
+        }
+    }
+
+    private static Column column(Field f) {
+        int precision = -1;
+        int scale = -1;
+        if (f.typeOid() == Oids.NUMERIC && f.typeModifier() >= 4) {
+            precision = ((f.typeModifier() - 4) >> 16) & 0xffff;
+            scale = (f.typeModifier() - 4) & 0xffff;
+        }
+        return new Column(f.name(), f.typeOid(), -1, f.typeSize(), precision, scale, null);
+    }
+
+    // ---- fetching ----
+
+    private void ensureResult() {
+        ensureOpen();
+        if (conn.isAsync() && conn.isExecuting()) {
+            throw new ProgrammingException("the asynchronous query is still in progress: poll() until OK first");
+        }
+        if (fields == null) {
+            throw new ProgrammingException("no results to fetch");
+        }
+    }
+
+    private Row makeRow(DataRow raw) {
+        Object[] values = new Object[casters.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = casters[i].cast(raw.text(i), this);
+        }
+        return newRow(values, columnIndex);
+    }
+
+    /** Builds a row; a subclass may return a richer row type. */
+    protected Row newRow(Object[] values, Map<String, Integer> columnIndex) {
+        return new Row(values, columnIndex);
+    }
+
+    public Row fetchOne() {
+        ensureResult();
+        if (rowNumber >= rows.size()) {
+            return null;
+        }
+        return makeRow(rows.get(rowNumber++));
+    }
+
+    public List<Row> fetchMany() {
+        return fetchMany(arraySize);
+    }
+
+    public List<Row> fetchMany(int n) {
+        ensureResult();
+        int end = (int) Math.min(rows.size(), (long) rowNumber + Math.max(0, n));
+        List<Row> out = new ArrayList<>(end - rowNumber);
+        while (rowNumber < end) {
+            out.add(makeRow(rows.get(rowNumber++)));
+        }
+        return out;
+    }
+
+    public List<Row> fetchAll() {
+        return fetchMany(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Iterator<Row> iterator() {
+        ensureResult();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rowNumber < rows.size();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return fetchOne();
+            }
+        };
+    }
+
+    public void scroll(int value, ScrollMode mode) {
+        ensureResult();
+        long target = mode == ScrollMode.ABSOLUTE ? value : (long) rowNumber + value;
+        if (target < 0 || target > rows.size()) {
+            throw new ProgrammingException("scroll destination out of bounds: " + target + " not in [0, "
+                    + rows.size() + "]");
+        }
+        rowNumber = (int) target;
+    }
+
+    // ---- COPY ----
+
+    public void copyFrom(InputStream in, String table) {
+        throw copyUnsupported();
+    }
+
+    public void copyFrom(InputStream in, String table, String sep, String nullString, List<String> columns) {
+        throw copyUnsupported();
+    }
+
+    public void copyTo(OutputStream out, String table) {
+        throw copyUnsupported();
+    }
+
+    public void copyTo(OutputStream out, String table, String sep, String nullString, List<String> columns) {
+        throw copyUnsupported();
+    }
+
+    public void copyExpert(String sql, InputStream in) {
+        throw copyUnsupported();
+    }
+
+    public void copyExpert(String sql, OutputStream out) {
+        throw copyUnsupported();
+    }
+
+    private NotSupportedException copyUnsupported() {
+        ensureOpen();
+        return new NotSupportedException("COPY is not supported yet");
+    }
+
+    // ---- state ----
+
+    public List<Column> description() {
+        return description;
+    }
+
+    public long rowCount() {
+        return rowCount;
+    }
+
+    public int rowNumber() {
+        return rowNumber;
+    }
+
+    public String statusMessage() {
+        return statusMessage;
+    }
+
+    public String query() {
+        return query;
+    }
+
+    public int arraySize() {
+        return arraySize;
+    }
+
+    public void setArraySize(int arraySize) {
+        this.arraySize = arraySize;
+    }
+
+    public int iterSize() {
+        return iterSize;
+    }
+
+    public void setIterSize(int iterSize) {
+        this.iterSize = iterSize;
+    }
+
+    public Connection connection() {
+        return conn;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    TypeRegistry types() {
+        return types;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        rows = List.of();
+    }
+
+    /** True once closed, or once its connection is closed. */
+    public boolean isClosed() {
+        return closed || conn.isClosed();
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new InterfaceException("cursor already closed");
+        }
+        if (conn.isClosed()) {
+            throw new InterfaceException("connection already closed");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.pgreen;
+
+/** How {@link Cursor#scroll(int, ScrollMode)} counts. */
+public enum ScrollMode {
+    RELATIVE, ABSOLUTE
+}

@@ -1,0 +1,42 @@
+package dev.pgreen.adapt;
+
+import dev.pgreen.Connection;
+import dev.pgreen.SqlQuote;
+
+import java.nio.charset.StandardCharsets;
+
+/** A bytea literal in hex format, e.g. {@code '\x00ff'::bytea}. */
+public final class Binary implements SqlQuote {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private final byte[] value;
+    private boolean standardConformingStrings = true;
+
+    public Binary(byte[] value) {
+        this.value = value;
+    }
+
+    public byte[] getWrapped() {
+        return value;
+    }
+
+    @Override
+    public void prepare(Connection conn) {
+        standardConformingStrings = !"off".equals(conn.parameterStatus("standard_conforming_strings"));
+    }
+
+    @Override
+    public byte[] getQuoted() {
+        StringBuilder sb = new StringBuilder(value.length * 2 + 16);
+        sb.append(standardConformingStrings ? "'\\x" : "E'\\\\x");
+        for (byte b : value) {
+            sb.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+        }
+        sb.append("'::bytea");
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public String toString() {
+        return "Binary(" + value.length + " bytes)";
+    }
+}

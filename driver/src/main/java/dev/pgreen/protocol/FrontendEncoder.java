@@ -1,0 +1,153 @@
+package dev.pgreen.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Writes frontend messages into one outbound buffer. Each message writes a
+ * length placeholder and patches it when the body is done.
+ */
+public final class FrontendEncoder {
+    private static final int PROTOCOL_3_0 = 196608;
+    private static final int CANCEL_REQUEST_CODE = 80877102;
+
+    private ByteBuffer out = ByteBuffer.allocate(8 * 1024);
+    private int lengthAt;
+
+    /** The buffer holding what is still to be sent, in read mode; call {@link #compact()} after draining it. */
+    public ByteBuffer pending() {
+        return out.flip();
+    }
+
+    /** Returns the buffer to write mode, keeping any bytes not yet sent. */
+    public void compact() {
+        out.compact();
+    }
+
+    public boolean isEmpty() {
+        return out.position() == 0;
+    }
+
+    private void ensure(int n) {
+        if (out.remaining() < n) {
+            int needed = out.position() + n;
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, needed));
+            bigger.put(out.flip());
+            out = bigger;
+        }
+    }
+
+    private void begin(char type) {
+        ensure(5);
+        out.put((byte) type);
+        lengthAt = out.position();
+        out.putInt(0);
+    }
+
+    private void beginUntyped() {
+        ensure(4);
+        lengthAt = out.position();
+        out.putInt(0);
+    }
+
+    private void end() {
+        out.putInt(lengthAt, out.position() - lengthAt);
+    }
+
+    private void int32(int v) {
+        ensure(4);
+        out.putInt(v);
+    }
+
+    private void bytes(byte[] b) {
+        ensure(b.length);
+        out.put(b);
+    }
+
+    private void cstring(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        for (byte x : b) {
+            if (x == 0) {
+                throw new IllegalArgumentException("a protocol string cannot contain a NUL character");
+            }
+        }
+        ensure(b.length + 1);
+        out.put(b).put((byte) 0);
+    }
+
+    public void startup(Map<String, String> parameters) {
+        beginUntyped();
+        int32(PROTOCOL_3_0);
+        parameters.forEach((k, v) -> {
+            cstring(k);
+            cstring(v);
+        });
+        ensure(1);
+        out.put((byte) 0);
+        end();
+    }
+
+    /** PasswordMessage: a cleartext or MD5-hashed password, NUL-terminated. */
+    public void password(byte[] password) {
+        begin('p');
+        bytes(password);
+        ensure(1);
+        out.put((byte) 0);
+        end();
+    }
+
+    public void saslInitialResponse(String mechanism, byte[] data) {
+        begin('p');
+        cstring(mechanism);
+        int32(data.length);
+        bytes(data);
+        end();
+    }
+
+    public void saslResponse(byte[] data) {
+        begin('p');
+        bytes(data);
+        end();
+    }
+
+    public void query(String sql) {
+        begin('Q');
+        cstring(sql);
+        end();
+    }
+
+    public void copyData(byte[] data, int offset, int length) {
+        begin('d');
+        ensure(length);
+        out.put(data, offset, length);
+        end();
+    }
+
+    public void copyDone() {
+        begin('c');
+        end();
+    }
+
+    public void copyFail(String message) {
+        begin('f');
+        cstring(message);
+        end();
+    }
+
+    public void sync() {
+        begin('S');
+        end();
+    }
+
+    public void terminate() {
+        begin('X');
+        end();
+    }
+
+    /** The 16-byte CancelRequest, sent on its own connection. */
+    public static byte[] cancelRequest(int processId, int secretKey) {
+        return ByteBuffer.allocate(16).putInt(16).putInt(CANCEL_REQUEST_CODE)
+                .putInt(processId).putInt(secretKey).array();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.pgreen.protocol;
+
+import dev.pgreen.errors.Diagnostics;
+import dev.pgreen.errors.InterfaceException;
+import dev.pgreen.protocol.BackendMessage.*;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sans-IO session: bytes in through {@link #decoder()}, bytes out through
+ * {@link #encoder()}, and a queue of in-flight operations fed the replies in
+ * order. It knows nothing of sockets or waiting.
+ */
+public final class ProtocolCore {
+    private final BackendDecoder decoder = new BackendDecoder();
+    private final FrontendEncoder encoder = new FrontendEncoder();
+    private final Deque<Operation> inFlight = new ArrayDeque<>();
+    private final Map<String, String> parameters = new ConcurrentHashMap<>();
+    private final SessionListener listener;
+    private volatile int backendPid;
+    private volatile int secretKey;
+    private volatile char transactionStatus = 'I';
+    private volatile Diagnostics fatalError;
+
+    public ProtocolCore(SessionListener listener) {
+        this.listener = listener;
+    }
+
+    public BackendDecoder decoder() {
+        return decoder;
+    }
+
+    public FrontendEncoder encoder() {
+        return encoder;
+    }
+
+    /** Writes the operation's messages and queues it for the replies. */
+    public void submit(Operation op) {
+        op.start(encoder);
+        inFlight.add(op);
+    }
+
+    public boolean isBusy() {
+        return !inFlight.isEmpty();
+    }
+
+    /** Decodes and dispatches every complete message received so far. */
+    public void processReceived() {
+        for (BackendMessage m = decoder.next(); m != null; m = decoder.next()) {
+            dispatch(m);
+        }
+    }
+
+    private void dispatch(BackendMessage m) {
+        switch (m) {
+            case ParameterStatus p -> {
+                parameters.put(p.name(), p.value());
+                listener.parameterChanged(p.name(), p.value());
+            }
+            case NoticeResponse n -> listener.notice(new Diagnostics(n.fields()));
+            case NotificationResponse n -> listener.notification(n.processId(), n.channel(), n.payload());
+            default -> deliver(m);
+        }
+    }
+
+    private void deliver(BackendMessage m) {
+        if (m instanceof ErrorResponse e && ServerErrors.isFatal(e.fields())) {
+            fatalError = new Diagnostics(e.fields());
+        }
+        if (m instanceof BackendKeyData k) {
+            backendPid = k.processId();
+            secretKey = k.secretKey();
+        }
+        if (m instanceof ReadyForQuery z) {
+            transactionStatus = z.status();
+        }
+        Operation op = inFlight.peek();
+        if (op == null) {
+            if (m instanceof ErrorResponse) {
+                // The server reports why it is ending an idle session (e.g. pg_terminate_backend) before closing.
+                return;
+            }
+            throw new InterfaceException("protocol error: unexpected message " + m.getClass().getSimpleName()
+                    + " while no command is in progress");
+        }
+        if (op.handle(m, encoder)) {
+            inFlight.remove();
+        }
+    }
+
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    public int backendPid() {
+        return backendPid;
+    }
+
+    public int secretKey() {
+        return secretKey;
+    }
+
+    /** 'I', 'T' or 'E' as of the last ReadyForQuery. */
+    public char transactionStatus() {
+        return transactionStatus;
+    }
+
+    /** The FATAL error the server sent before closing, if any. */
+    public Diagnostics fatalError() {
+        return fatalError;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pgreen.protocol;
+
+import dev.pgreen.errors.InterfaceException;
+import dev.pgreen.errors.PgException;
+import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.BackendMessage.*;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A simple Query: one or more statements in one string. Like libpq, the result
+ * of the last statement is kept; the first error wins.
+ */
+public final class SimpleQueryOperation implements Operation {
+    private final String sql;
+    private List<Field> fields;
+    private List<DataRow> rows = new ArrayList<>();
+    private QueryResult result;
+    private PgException error;
+
+    public SimpleQueryOperation(String sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public void start(FrontendEncoder out) {
+        out.query(sql);
+    }
+
+    @Override
+    public boolean handle(BackendMessage m, FrontendEncoder out) {
+        switch (m) {
+            case RowDescription d -> {
+                fields = d.fields();
+                rows = new ArrayList<>();
+            }
+            case DataRow r -> rows.add(r);
+            case CommandComplete c -> {
+                result = new QueryResult(fields, fields == null ? List.of() : rows, c.tag());
+                fields = null;
+                rows = new ArrayList<>();
+            }
+            case EmptyQueryResponse e -> {
+                if (error == null) error = new ProgrammingException("can't execute an empty query");
+            }
+            case ErrorResponse e -> {
+                if (error == null) error = ServerErrors.toException(e.fields());
+            }
+            case CopyResponse c -> refuseCopy(c, out);
+            case CopyData d -> { }
+            case CopyDone d -> { }
+            case ReadyForQuery z -> {
+                return true;
+            }
+            default -> throw new InterfaceException("protocol error: unexpected "
+                    + m.getClass().getSimpleName() + " in reply to a query");
+        }
+        return false;
+    }
+
+    /** COPY needs the copy methods, which stream; a plain execute cannot feed or drain it. */
+    private void refuseCopy(CopyResponse c, FrontendEncoder out) {
+        if (error == null) {
+            error = new ProgrammingException(c.kind() == 'G'
+                    ? "can't execute COPY FROM STDIN with execute(): use copyFrom() or copyExpert()"
+                    : "can't execute COPY TO STDOUT with execute(): use copyTo() or copyExpert()");
+        }
+        if (c.kind() == 'G') {
+            out.copyFail("COPY FROM STDIN is not supported by execute()");
+        }
+    }
+
+    /** The last statement's result; null when the query failed or is not complete. */
+    public QueryResult result() {
+        return error == null ? result : null;
+    }
+
+    @Override
+    public PgException error() {
+        return error;
+    }
+}

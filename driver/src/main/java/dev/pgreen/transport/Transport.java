@@ -1,0 +1,284 @@
+package dev.pgreen.transport;
+
+import dev.pgreen.PollState;
+import dev.pgreen.errors.Diagnostics;
+import dev.pgreen.errors.OperationalException;
+import dev.pgreen.errors.PgException;
+import dev.pgreen.errors.SqlStates;
+import dev.pgreen.protocol.ProtocolCore;
+import dev.pgreen.protocol.ServerErrors;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The thin I/O layer: moves bytes between a non-blocking {@link SocketChannel}
+ * and the {@link ProtocolCore}, one non-blocking {@link #step()} at a time.
+ * It never waits: it says what it needs (READ or WRITE) and the caller's wait
+ * callback does the waiting.
+ */
+public final class Transport {
+    private final ProtocolCore core;
+    private final ConnectSettings settings;
+    private final Deque<InetAddress> untriedAddresses = new ArrayDeque<>();
+    /** Held only for the length of one non-blocking step, never across a wait. */
+    private final ReentrantLock ioLock = new ReentrantLock();
+    private volatile SocketChannel channel;
+    private volatile boolean closed;
+    private volatile long deadlineNanos;
+    private volatile boolean hasDeadline;
+    private IOException lastConnectFailure;
+
+    private Transport(ProtocolCore core, ConnectSettings settings) {
+        this.core = core;
+        this.settings = settings;
+    }
+
+    /** Starts a non-blocking connect to the server; {@link #step()} finishes it. */
+    public static Transport open(ProtocolCore core, ConnectSettings settings) {
+        Transport t = new Transport(core, settings);
+        try {
+            if (settings.isUnixSocket()) {
+                t.connectUnix();
+            } else {
+                t.untriedAddresses.addAll(Arrays.asList(InetAddress.getAllByName(settings.host())));
+                t.connectNextAddress();
+            }
+        } catch (UnknownHostException e) {
+            throw new OperationalException("could not translate host name \"" + settings.host()
+                    + "\" to address: unknown host", e);
+        }
+        return t;
+    }
+
+    private void connectUnix() {
+        try {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.configureBlocking(false);
+            channel = ch;
+            ch.connect(UnixDomainSocketAddress.of(settings.unixSocketPath()));
+        } catch (IOException e) {
+            closeChannel();
+            throw connectFailed(e);
+        }
+    }
+
+    private void connectNextAddress() {
+        while (!untriedAddresses.isEmpty()) {
+            InetAddress address = untriedAddresses.poll();
+            try {
+                SocketChannel ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.socket().setTcpNoDelay(true);
+                ch.socket().setKeepAlive(true);
+                channel = ch;
+                ch.connect(new InetSocketAddress(address, settings.port()));
+                return;
+            } catch (IOException e) {
+                lastConnectFailure = e;
+                closeChannel();
+            }
+        }
+        throw connectFailed(lastConnectFailure);
+    }
+
+    private OperationalException connectFailed(IOException e) {
+        String where = settings.isUnixSocket()
+                ? "socket \"" + settings.unixSocketPath() + "\""
+                : "server at \"" + settings.host() + "\", port " + settings.port();
+        String why = e == null ? "no address" : String.valueOf(e.getMessage());
+        return new OperationalException("connection to " + where + " failed: " + why, e);
+    }
+
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Sets the absolute deadline for the operation in progress; past it, {@link #step()} fails. */
+    public void setDeadline(long deadlineNanos) {
+        this.deadlineNanos = deadlineNanos;
+        this.hasDeadline = true;
+    }
+
+    public void clearDeadline() {
+        hasDeadline = false;
+    }
+
+    /** Nanoseconds left before the deadline (at least 0), or -1 when there is none. */
+    public long remainingNanos() {
+        return hasDeadline ? Math.max(0, deadlineNanos - System.nanoTime()) : -1;
+    }
+
+    /**
+     * Does all the I/O possible without blocking: finishes connecting, flushes
+     * what the core has to send, reads and dispatches what arrived. Returns OK
+     * when no operation is in flight any more (or, when none was, once what the
+     * server sent has been read), else what to wait for.
+     */
+    public PollState step() {
+        ioLock.lock();
+        // An interrupt that lands during an operation on an InterruptibleChannel closes it,
+        // so the flag is kept away from the channel and restored afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            ensureOpen();
+            if (hasDeadline && System.nanoTime() - deadlineNanos > 0) {
+                throw fail(new OperationalException("timeout expired"));
+            }
+            return stepUnlocked();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            ioLock.unlock();
+        }
+    }
+
+    private PollState stepUnlocked() {
+        try {
+            for (;;) {
+                SocketChannel ch = channel;
+                if (ch.isConnectionPending() && !finishConnect(ch)) {
+                    return PollState.WRITE;
+                }
+                if (!flush(ch)) {
+                    return PollState.WRITE;
+                }
+                boolean busy = core.isBusy();
+                int n = ch.read(core.decoder().buffer());
+                if (n < 0) {
+                    throw lost(null);
+                }
+                if (n == 0) {
+                    return busy ? PollState.READ : PollState.OK;
+                }
+                core.processReceived();
+                if (busy && !core.isBusy() && core.encoder().isEmpty()) {
+                    return PollState.OK;
+                }
+            }
+        } catch (IOException e) {
+            throw lost(e);
+        } catch (PgException e) {
+            if (!closed) {
+                // A protocol error or a failed authentication step leaves the stream unusable.
+                fail(e);
+            }
+            throw e;
+        }
+    }
+
+    private boolean finishConnect(SocketChannel ch) throws IOException {
+        try {
+            return ch.finishConnect();
+        } catch (IOException e) {
+            lastConnectFailure = e;
+            closeChannel();
+            if (settings.isUnixSocket() || untriedAddresses.isEmpty()) {
+                throw fail(connectFailed(e));
+            }
+            connectNextAddress();
+            return false;
+        }
+    }
+
+    private boolean flush(SocketChannel ch) throws IOException {
+        ByteBuffer out = core.encoder().pending();
+        try {
+            while (out.hasRemaining()) {
+                if (ch.write(out) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            core.encoder().compact();
+        }
+    }
+
+    private OperationalException lost(IOException cause) {
+        Diagnostics fatal = core.fatalError();
+        OperationalException e;
+        if (fatal != null) {
+            var fromServer = SqlStates.toException(ServerErrors.message(fatal), fatal);
+            e = fromServer instanceof OperationalException op ? op
+                    : new OperationalException(fromServer.getMessage(), cause, fatal);
+        } else {
+            e = new OperationalException("server closed the connection unexpectedly\n"
+                    + "\tThis probably means the server terminated abnormally\n"
+                    + "\tbefore or while processing the request."
+                    + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+        }
+        return fail(e);
+    }
+
+    private <E extends PgException> E fail(E e) {
+        close();
+        return e;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new dev.pgreen.errors.InterfaceException("connection already closed");
+        }
+    }
+
+    /**
+     * Sends Terminate if it can without waiting, then closes the socket.
+     * Safe to call from any thread, more than once.
+     */
+    public void terminateAndClose() {
+        if (closed) {
+            return;
+        }
+        if (ioLock.tryLock()) {
+            try {
+                SocketChannel ch = channel;
+                if (ch != null && ch.isConnected() && !core.isBusy()) {
+                    core.encoder().terminate();
+                    boolean interrupted = Thread.interrupted();
+                    try {
+                        flush(ch);
+                    } catch (IOException ignored) {
+                        // The server may already be gone; closing is all that is left to do.
+                    } finally {
+                        if (interrupted) Thread.currentThread().interrupt();
+                    }
+                }
+            } finally {
+                ioLock.unlock();
+            }
+        }
+        close();
+    }
+
+    public void close() {
+        closed = true;
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        SocketChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Nothing useful to do about a failed close.
+            }
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package dev.pgreen.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway PostgreSQL cluster run from the local binaries in a temporary directory: initdb, pg_ctl
+ * start, setup SQL through psql; {@link #stop()} kills it ({@code -m immediate}) and deletes the directory.
+ * When the JVM runs as root the server commands run as {@code postgres} (or {@code nobody}) via runuser.
+ */
+final class LocalCluster implements TestServer.Backend {
+    private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration PSQL_TIMEOUT = Duration.ofSeconds(120);
+
+    final String binDir;
+    final Path dir;
+    final Path dataDir;
+    final Path socketDir;
+    final int port;
+    int majorVersion;
+    /** Prefix for server commands: empty, or runuser -u USER -- when the JVM is root. */
+    private final List<String> asServerUser;
+    private boolean stopped;
+
+    private LocalCluster(String binDir, Path dir, int port, List<String> asServerUser) {
+        this.binDir = binDir;
+        this.dir = dir;
+        this.dataDir = dir.resolve("data");
+        this.socketDir = dir.resolve("sock");
+        this.port = port;
+        this.asServerUser = asServerUser;
+    }
+
+    /** Creates, starts and sets up a cluster; throws with a clear message if that is impossible. */
+    static LocalCluster start() {
+        String binDir = findBinDir().orElseThrow(() -> new IllegalStateException(
+                "pgreen tests need a PostgreSQL server: no PGREEN_TEST_DSN, no Docker engine, and no local "
+                        + "PostgreSQL binaries (no initdb via `pg_config --bindir`, /usr/lib/postgresql/*/bin, "
+                        + "/usr/local/pgsql/bin or PATH). Install them with `apt-get install -y postgresql` "
+                        + "(PostgreSQL 15 or newer), or set PGREEN_TEST_DSN."));
+        List<String> asServerUser = serverUserPrefix();
+        Path dir = null;
+        try {
+            dir = createTempDir();
+            if (!asServerUser.isEmpty()) {
+                String user = asServerUser.get(2);
+                run(List.of("chown", "-R", user + ":", dir.toString()), null, null, Duration.ofSeconds(30)).check("chown");
+            }
+            Path data = dir.resolve("data");
+            Result init = initdb(binDir, asServerUser, dir, data, "C.UTF-8");
+            if (init.exit != 0) {
+                deleteAsServerUser(asServerUser, data, dir);
+                Result retry = initdb(binDir, asServerUser, dir, data, "C");
+                if (retry.exit != 0) {
+                    throw new IllegalStateException("initdb failed with --locale=C.UTF-8:\n" + init.output()
+                            + "\nand with --locale=C:\n" + retry.output());
+                }
+            }
+            Path conf = data.resolve("postgresql.conf");
+            String originalConf = Files.readString(conf);
+            Files.writeString(data.resolve("pg_hba.conf"), TestRoles.hbaConf("127.0.0.1/32", "::1/128"));
+            Path log = dir.resolve("server.log");
+            IllegalStateException last = null;
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                int port = freePort();
+                Files.writeString(conf, originalConf + settings(port, dir.resolve("sock")));
+                List<String> cmd = new ArrayList<>(asServerUser);
+                cmd.addAll(List.of(binDir + "/pg_ctl", "-D", data.toString(), "-l", log.toString(),
+                        "-w", "-t", "60", "start"));
+                Result r = run(cmd, dir, null, PG_CTL_TIMEOUT);
+                if (r.exit == 0) {
+                    LocalCluster cluster = new LocalCluster(binDir, dir, port, asServerUser);
+                    cluster.setUp();
+                    return cluster;
+                }
+                last = new IllegalStateException("pg_ctl start failed (port " + port + "):\n" + r.output()
+                        + "\n--- tail of " + log + " ---\n" + tail(log, 30));
+            }
+            throw last;
+        } catch (IOException e) {
+            cleanUpAfterFailure(dir);
+            throw new UncheckedIOException("could not prepare the throwaway PostgreSQL cluster in " + dir, e);
+        } catch (RuntimeException e) {
+            cleanUpAfterFailure(dir);
+            throw e;
+        }
+    }
+
+    private static void cleanUpAfterFailure(Path dir) {
+        if (dir == null) return;
+        Path pidFile = dir.resolve("data/postmaster.pid");
+        killPostmaster(pidFile);
+        deleteRecursively(dir);
+    }
+
+    /** Creates the database and roles and reads the major version. */
+    private void setUp() {
+        String exists = psqlAs("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + TestRoles.DATABASE + "'");
+        if (exists.isEmpty()) {
+            psqlAs("postgres", "CREATE DATABASE " + TestRoles.DATABASE);
+        }
+        psql(TestRoles.SETUP_SQL);
+        int versionNum = Integer.parseInt(psql("SHOW server_version_num"));
+        majorVersion = versionNum / 10000;
+    }
+
+    private static Result initdb(String binDir, List<String> asServerUser, Path dir, Path data, String locale) {
+        List<String> cmd = new ArrayList<>(asServerUser);
+        cmd.addAll(List.of(binDir + "/initdb", "-D", data.toString(), "-U", TestRoles.SUPERUSER,
+                "--auth=trust", "-E", "UTF8", "--locale=" + locale, "--no-sync"));
+        return run(cmd, dir, null, INITDB_TIMEOUT);
+    }
+
+    private static String settings(int port, Path sock) {
+        return "\n# pgreen test settings\n"
+                + "listen_addresses = '127.0.0.1'\n"
+                + "port = " + port + "\n"
+                + "unix_socket_directories = '" + sock + "'\n"
+                + "wal_level = logical\n"
+                + "max_connections = 300\n"
+                + "max_wal_senders = 20\n"
+                + "max_replication_slots = 20\n"
+                + "fsync = off\n"
+                + "synchronous_commit = off\n"
+                + "full_page_writes = off\n"
+                + "shared_buffers = 128MB\n"
+                + "password_encryption = 'scram-sha-256'\n"
+                + "log_min_messages = warning\n";
+    }
+
+    private static Path createTempDir() throws IOException {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        // A unix socket path is limited to ~107 bytes: fall back to /tmp for a long java.io.tmpdir.
+        if (base.toAbsolutePath().toString().length() > 60 && Files.isDirectory(Path.of("/tmp"))) {
+            base = Path.of("/tmp");
+        }
+        Path dir = Files.createTempDirectory(base, "pgreen-pg-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sock = Files.createDirectory(dir.resolve("sock"));
+        Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return dir;
+    }
+
+    private static void deleteAsServerUser(List<String> asServerUser, Path data, Path dir) {
+        if (!Files.exists(data)) return;
+        List<String> cmd = new ArrayList<>(asServerUser);
+        cmd.addAll(List.of("rm", "-rf", data.toString()));
+        run(cmd, dir, null, Duration.ofSeconds(30));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public String psql(String sql) {
+        return psqlAs(TestRoles.DATABASE, sql);
+    }
+
+    private String psqlAs(String database, String sql) {
+        String conn = "host=" + socketDir + " port=" + port + " user=" + TestRoles.SUPERUSER + " dbname=" + database;
+        return runPsql(binDir + "/psql", conn, sql, cleanEnv());
+    }
+
+    /** Stops the server ({@code -m immediate}) and deletes its directory; idempotent. */
+    @Override
+    public synchronized void stop() {
+        if (stopped) return;
+        stopped = true;
+        List<String> cmd = new ArrayList<>(asServerUser);
+        cmd.addAll(List.of(binDir + "/pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "30", "stop"));
+        try {
+            Result r = run(cmd, dir, null, Duration.ofSeconds(45));
+            if (r.exit != 0) killPostmaster(dataDir.resolve("postmaster.pid"));
+        } catch (RuntimeException e) {
+            killPostmaster(dataDir.resolve("postmaster.pid"));
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static void killPostmaster(Path pidFile) {
+        try {
+            if (!Files.exists(pidFile)) return;
+            String first = Files.readAllLines(pidFile).get(0).trim();
+            ProcessHandle.of(Long.parseLong(first)).ifPresent(ph -> {
+                ph.descendants().forEach(ProcessHandle::destroyForcibly);
+                ph.destroyForcibly();
+            });
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    // ---- binaries and users ----
+
+    /** The directory holding initdb/pg_ctl/psql: pg_config --bindir, newest /usr/lib/postgresql/N/bin, PATH. */
+    static Optional<String> findBinDir() {
+        try {
+            Result r = run(List.of("pg_config", "--bindir"), null, null, Duration.ofSeconds(10));
+            if (r.exit == 0 && hasServerBinaries(Path.of(r.stdout.trim()))) return Optional.of(r.stdout.trim());
+        } catch (RuntimeException ignored) {
+            // no pg_config
+        }
+        Path debian = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(debian)) {
+            try (Stream<Path> versions = Files.list(debian)) {
+                Optional<Path> newest = versions
+                        .filter(p -> p.getFileName().toString().matches("\\d+(\\.\\d+)?"))
+                        .map(p -> p.resolve("bin"))
+                        .filter(LocalCluster::hasServerBinaries)
+                        .max(Comparator.comparingDouble(p -> Double.parseDouble(p.getParent().getFileName().toString())));
+                if (newest.isPresent()) return Optional.of(newest.get().toString());
+            } catch (IOException ignored) {
+                // fall through
+            }
+        }
+        List<String> candidates = new ArrayList<>(List.of("/usr/local/pgsql/bin"));
+        String path = System.getenv("PATH");
+        if (path != null) candidates.addAll(Arrays.asList(path.split(":")));
+        for (String c : candidates) {
+            if (!c.isEmpty() && hasServerBinaries(Path.of(c))) return Optional.of(c);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasServerBinaries(Path bin) {
+        return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"))
+                && Files.isExecutable(bin.resolve("psql"));
+    }
+
+    /** Empty when not root; else {@code runuser -u postgres --} (or nobody). */
+    private static List<String> serverUserPrefix() {
+        if (!isRoot()) return List.of();
+        String user = userExists("postgres") ? "postgres" : "nobody";
+        if (!userExists(user)) {
+            throw new IllegalStateException("running as root, and neither a 'postgres' nor a 'nobody' user exists to "
+                    + "run the PostgreSQL server as (it refuses to run as root)");
+        }
+        return List.of("runuser", "-u", user, "--");
+    }
+
+    private static boolean isRoot() {
+        try {
+            Result r = run(List.of("id", "-u"), null, null, Duration.ofSeconds(10));
+            if (r.exit == 0) return r.stdout.trim().equals("0");
+        } catch (RuntimeException ignored) {
+            // fall back to user.name
+        }
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static boolean userExists(String user) {
+        try {
+            return run(List.of("id", "-u", user), null, null, Duration.ofSeconds(10)).exit == 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The environment for local server commands: no inherited PG* variables. */
+    private static Map<String, String> cleanEnv() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("PG"));
+        return env;
+    }
+
+    // ---- processes ----
+
+    /** Runs psql -X -A -t -q -v ON_ERROR_STOP=1 with the SQL on stdin; returns stdout trimmed or throws. */
+    static String runPsql(String psql, String conn, String sql, Map<String, String> env) {
+        Path in = null;
+        try {
+            in = Files.createTempFile("pgreen-psql-", ".sql");
+            Files.writeString(in, sql);
+            Result r = run(List.of(psql, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", conn),
+                    null, in, PSQL_TIMEOUT, env);
+            if (r.exit != 0) {
+                throw new IllegalStateException("psql failed (exit " + r.exit + ") running:\n" + sql + "\n" + r.stderr.trim());
+            }
+            return r.stdout.trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (in != null) {
+                try {
+                    Files.deleteIfExists(in);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    record Result(List<String> command, int exit, String stdout, String stderr) {
+        String output() {
+            return "$ " + String.join(" ", command) + " (exit " + exit + ")\n" + stdout + stderr;
+        }
+
+        Result check(String what) {
+            if (exit != 0) throw new IllegalStateException(what + " failed:\n" + output());
+            return this;
+        }
+    }
+
+    static Result run(List<String> cmd, Path workDir, Path stdin, Duration timeout) {
+        return run(cmd, workDir, stdin, timeout, cleanEnv());
+    }
+
+    /**
+     * Runs a command with a timeout. Output goes to temporary files, not pipes: nothing can fill up, and a
+     * daemon the command leaves behind (pg_ctl start) cannot hold the output open.
+     */
+    static Result run(List<String> cmd, Path workDir, Path stdin, Duration timeout, Map<String, String> env) {
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("pgreen-proc-", ".out");
+            err = Files.createTempFile("pgreen-proc-", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile())
+                            : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            if (workDir != null) pb.directory(workDir.toFile());
+            if (env != null) {
+                pb.environment().clear();
+                pb.environment().putAll(env);
+            }
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new IllegalStateException("timed out after " + timeout.toSeconds() + "s: " + String.join(" ", cmd)
+                        + "\n" + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return new Result(cmd, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + String.join(" ", cmd), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + String.join(" ", cmd), e);
+        } finally {
+            for (Path p : new Path[] {out, err}) {
+                if (p != null) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // best effort
+                    }
+                }
+            }
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}

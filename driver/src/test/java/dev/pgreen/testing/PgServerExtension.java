@@ -1,0 +1,45 @@
+package dev.pgreen.testing;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives tests the run's PostgreSQL server: {@code @ExtendWith(PgServerExtension.class)}, then take a
+ * {@link TestServer} parameter (test, lifecycle or constructor). The server starts once per run and is stopped
+ * when the root extension context closes at the end of the run (the JVM shutdown hook is the fallback).
+ */
+public final class PgServerExtension implements BeforeAllCallback, ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PgServerExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == TestServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return server(extensionContext);
+    }
+
+    /** Starts the server if needed and makes sure it is stopped when the run ends. */
+    static TestServer server(ExtensionContext context) {
+        TestServer server = TestServer.get();
+        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Stopper.class, k -> new Stopper(), Stopper.class);
+        return server;
+    }
+
+    /** Closed by JUnit with the root context's store, i.e. at the end of the run. */
+    static final class Stopper implements AutoCloseable {
+        @Override
+        public void close() {
+            TestServer.shutdown();
+        }
+    }
+}
