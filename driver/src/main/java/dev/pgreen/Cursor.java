@@ -56,6 +56,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      */
     public Cursor execute(String sql, Object... args) {
         ensureOpen();
+        query = null;
         String formatted = args == null || args.length == 0 ? sql : QueryFormatter.format(sql, args, conn);
         return executeFormatted(formatted);
     }
@@ -63,6 +64,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /** Executes a query with {@code %(name)s} placeholders. */
     public Cursor execute(String sql, Map<String, ?> args) {
         ensureOpen();
+        query = null;
         return executeFormatted(args == null ? sql : QueryFormatter.format(sql, args, conn));
     }
 
@@ -120,6 +122,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /** Calls a function: {@code SELECT * FROM name(args...)}. */
     public Cursor callProc(String procName, Object... args) {
         ensureOpen();
+        query = null;
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(procName).append('(');
         int n = args == null ? 0 : args.length;
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,71 @@
+package dev.pgreen.extras;
+
+import dev.pgreen.ConnectInfo;
+import dev.pgreen.Connection;
+import dev.pgreen.Cursor;
+import dev.pgreen.errors.ProgrammingException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A connection that logs every query its cursors execute (psycopg2's
+ * {@code LoggingConnection}). Call {@link #initialize} with where to log
+ * before using a cursor; override {@link #filter} to rewrite or drop messages.
+ */
+public class LoggingConnection extends Connection {
+    private volatile Consumer<String> sink;
+
+    public LoggingConnection(ConnectInfo info) {
+        super(info);
+        setCursorFactory(LoggingCursor::new);
+    }
+
+    /** Logs to a {@link System.Logger} at INFO. */
+    public void initialize(System.Logger logger) {
+        Objects.requireNonNull(logger, "logger");
+        sink = msg -> logger.log(System.Logger.Level.INFO, msg);
+    }
+
+    /** Logs each message as one line to an {@link Appendable}, e.g. a file writer or a StringBuilder. */
+    public void initialize(Appendable out) {
+        Objects.requireNonNull(out, "out");
+        sink = msg -> {
+            try {
+                out.append(msg).append(System.lineSeparator());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    /** Logs through any consumer of lines. */
+    public void initialize(Consumer<String> lines) {
+        sink = Objects.requireNonNull(lines, "lines");
+    }
+
+    /** Rewrites a message before it is logged; returning null drops it. */
+    protected String filter(String msg, Cursor cur) {
+        return msg;
+    }
+
+    /** Filters and logs one message on behalf of a cursor. */
+    public void log(String msg, Cursor cur) {
+        Consumer<String> s = sink;
+        if (s == null) {
+            throw new ProgrammingException(getClass().getSimpleName() + " has not been initialize()d");
+        }
+        String filtered = filter(msg, cur);
+        if (filtered != null) {
+            s.accept(filtered);
+        }
+    }
+
+    void checkInitialized() {
+        if (sink == null) {
+            throw new ProgrammingException(getClass().getSimpleName() + " has not been initialize()d");
+        }
+    }
+}
