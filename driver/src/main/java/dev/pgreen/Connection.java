@@ -4,6 +4,7 @@ import dev.pgreen.errors.Diagnostics;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
@@ -23,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,6 +50,7 @@ public class Connection implements AutoCloseable {
     private final List<String> notices = new CopyOnWriteArrayList<>();
     private final BlockingWait blockingWait = new BlockingWait();
     private volatile Collection<Notify> notifies = new ArrayList<>();
+    private final AtomicLong notificationsReceived = new AtomicLong();
     private volatile WaitCallback waitCallback;
     private volatile CursorFactory<?> cursorFactory;
     private volatile boolean autocommit;
@@ -178,6 +181,25 @@ public class Connection implements AutoCloseable {
     public Duration waitTimeout() {
         long nanos = transport.remainingNanos();
         return nanos < 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    /**
+     * Waits, through the wait callback, until at least one notification has
+     * arrived or the timeout passes; returns how many arrived during the call.
+     * Notifications are added to {@link #notifies()} as always.
+     */
+    public int awaitNotifies(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        refuseInAsync("awaitNotifies");
+        try (Lock ignored = enter()) {
+            long before = notificationsReceived.get();
+            NotificationWait wait = new NotificationWait();
+            core.submit(wait);
+            // Past the deadline the wait is abandoned, not failed: it sent nothing the server could answer.
+            transport.setDeadline(System.nanoTime() + Math.max(0, timeout.toNanos()));
+            run(wait);
+            return (int) (notificationsReceived.get() - before);
+        }
     }
 
     // ---- queries ----
@@ -488,6 +510,7 @@ public class Connection implements AutoCloseable {
         @Override
         public void notification(int processId, String channel, String payload) {
             notifies.add(new Notify(processId, channel, payload));
+            notificationsReceived.incrementAndGet();
         }
 
         @Override

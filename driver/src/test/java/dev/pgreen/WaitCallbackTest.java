@@ -42,7 +42,8 @@ class WaitCallbackTest {
                     int ops = s == PollState.READ ? SelectionKey.OP_READ
                             : ch.isConnectionPending() ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
                     SelectionKey key = ch.register(selector, ops);
-                    selector.select(5_000);
+                    var timeout = conn.waitTimeout();
+                    selector.select(timeout == null ? 5_000 : Math.max(1, timeout.toMillis()));
                     key.cancel();
                     selector.selectNow();
                 }

@@ -43,6 +43,18 @@ public final class ProtocolCore {
         inFlight.add(op);
     }
 
+    /**
+     * Drops the operation in flight if nothing was sent for it (a wait for
+     * notifications), so a timeout can end it; returns whether it did.
+     */
+    public boolean abandonIdleWait() {
+        if (inFlight.size() == 1 && inFlight.peek() instanceof NotificationWait) {
+            inFlight.clear();
+            return true;
+        }
+        return false;
+    }
+
     public boolean isBusy() {
         return !inFlight.isEmpty();
     }
@@ -61,7 +73,12 @@ public final class ProtocolCore {
                 listener.parameterChanged(p.name(), p.value());
             }
             case NoticeResponse n -> listener.notice(new Diagnostics(n.fields()));
-            case NotificationResponse n -> listener.notification(n.processId(), n.channel(), n.payload());
+            case NotificationResponse n -> {
+                listener.notification(n.processId(), n.channel(), n.payload());
+                if (inFlight.peek() instanceof NotificationWait) {
+                    inFlight.remove();
+                }
+            }
             default -> deliver(m);
         }
     }

@@ -137,6 +137,9 @@ public final class Transport {
         try {
             ensureOpen();
             if (hasDeadline && System.nanoTime() - deadlineNanos > 0) {
+                if (core.abandonIdleWait()) {
+                    return PollState.OK;
+                }
                 throw fail(new OperationalException("timeout expired"));
             }
             return stepUnlocked();
