@@ -59,6 +59,8 @@ public class Connection implements AutoCloseable {
     private Boolean deferrable;
     /** The async operation {@link #poll()} is driving, with the cursor waiting for its result. */
     private volatile AsyncQuery asyncQuery;
+    /** While true, cancel() ends the wait locally: there is no statement to cancel on the server. */
+    private volatile boolean awaitingNotifies;
 
     private record AsyncQuery(Operation op, Cursor cursor) {}
 
@@ -197,7 +199,12 @@ public class Connection implements AutoCloseable {
             core.submit(wait);
             // Past the deadline the wait is abandoned, not failed: it sent nothing the server could answer.
             transport.setDeadline(System.nanoTime() + Math.max(0, timeout.toNanos()));
-            run(wait);
+            awaitingNotifies = true;
+            try {
+                run(wait);
+            } finally {
+                awaitingNotifies = false;
+            }
             return (int) (notificationsReceived.get() - before);
         }
     }
@@ -338,6 +345,7 @@ public class Connection implements AutoCloseable {
     // ---- cursors ----
 
     public Cursor cursor() {
+        ensureOpen();
         CursorFactory<?> f = cursorFactory;
         return f == null ? new Cursor(this, null) : f.create(this, null);
     }
@@ -348,6 +356,7 @@ public class Connection implements AutoCloseable {
     }
 
     public <T extends Cursor> T cursor(CursorFactory<T> factory) {
+        ensureOpen();
         return factory.create(this, null);
     }
 
@@ -364,9 +373,14 @@ public class Connection implements AutoCloseable {
     /**
      * Sends a CancelRequest for the statement in progress, on a separate
      * connection; callable from any thread, harmless when nothing runs.
+     * During {@link #awaitNotifies} it ends the wait instead.
      */
     public void cancel() {
         ensureOpen();
+        if (awaitingNotifies) {
+            transport.requestAbandonIdleWait();
+            return;
+        }
         int pid = core.backendPid();
         if (pid != 0) {
             CancelRequestSender.send(settings, pid, core.secretKey());

@@ -266,9 +266,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     public void scroll(int value, ScrollMode mode) {
         ensureResult();
         long target = mode == ScrollMode.ABSOLUTE ? value : (long) rowNumber + value;
-        if (target < 0 || target > rows.size()) {
+        if (target < 0 || target >= rows.size()) {
             throw new ProgrammingException("scroll destination out of bounds: " + target + " not in [0, "
-                    + rows.size() + "]");
+                    + rows.size() + ")");
         }
         rowNumber = (int) target;
     }

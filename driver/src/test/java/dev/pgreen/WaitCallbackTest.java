@@ -4,6 +4,7 @@ import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
+import dev.pgreen.testing.TestWait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -60,7 +61,7 @@ class WaitCallbackTest {
 
     @AfterEach
     void restoreGlobal() {
-        Pgreen.setWaitCallback(null);
+        TestWait.install();
     }
 
     @Test

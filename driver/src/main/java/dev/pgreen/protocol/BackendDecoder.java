@@ -29,9 +29,31 @@ public final class BackendDecoder {
     /** The buffer to read into, in write mode, with room for at least one more byte. */
     public ByteBuffer buffer() {
         if (!buf.hasRemaining()) {
-            compactOrGrow(readIndex > 0 ? buf.capacity() : buf.capacity() * 2);
+            compactOrGrow(readIndex > 0 ? buf.capacity() : grownCapacity());
         }
         return buf;
+    }
+
+    /**
+     * Twice the capacity, but no more than the frame being received needs. The
+     * buffer grows with the bytes that actually arrive rather than with the
+     * declared length, so a corrupt 5-byte header cannot make it reserve up to
+     * a gigabyte.
+     */
+    private int grownCapacity() {
+        int doubled = (int) Math.min(2L * buf.capacity(), MAX_FRAME + 1L);
+        if (buf.position() - readIndex >= 5) {
+            int length = frameLength(buf.array(), readIndex);
+            if (length >= 4 && length <= MAX_FRAME && 1 + length > buf.capacity()) {
+                return Math.min(doubled, 1 + length);
+            }
+        }
+        return doubled;
+    }
+
+    private static int frameLength(byte[] a, int at) {
+        return ((a[at + 1] & 0xff) << 24) | ((a[at + 2] & 0xff) << 16)
+                | ((a[at + 3] & 0xff) << 8) | (a[at + 4] & 0xff);
     }
 
     /** Whether bytes have been received that do not yet form a whole message. */
@@ -48,18 +70,14 @@ public final class BackendDecoder {
         }
         byte[] a = buf.array();
         char type = (char) (a[readIndex] & 0xff);
-        int length = ((a[readIndex + 1] & 0xff) << 24) | ((a[readIndex + 2] & 0xff) << 16)
-                | ((a[readIndex + 3] & 0xff) << 8) | (a[readIndex + 4] & 0xff);
+        int length = frameLength(a, readIndex);
         if (length < 4 || length > MAX_FRAME) {
             throw new InterfaceException("protocol error: message '" + printable(type)
                     + "' has an invalid length " + length);
         }
         int frameEnd = readIndex + 1 + length;
         if (buf.position() < frameEnd) {
-            if (frameEnd > buf.capacity()) {
-                compactOrGrow(1 + length);
-            }
-            return null;
+            return null; // buffer() makes room as the rest arrives
         }
         int bodyStart = readIndex + 5;
         try {

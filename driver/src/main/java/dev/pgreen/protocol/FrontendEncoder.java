@@ -14,6 +14,8 @@ public final class FrontendEncoder {
 
     private ByteBuffer out = ByteBuffer.allocate(8 * 1024);
     private int lengthAt;
+    /** Where the message being written starts, to drop it whole if it is rejected half-way. */
+    private int messageStart;
 
     /** The buffer holding what is still to be sent, in read mode; call {@link #compact()} after draining it. */
     public ByteBuffer pending() {
@@ -40,6 +42,7 @@ public final class FrontendEncoder {
 
     private void begin(char type) {
         ensure(5);
+        messageStart = out.position();
         out.put((byte) type);
         lengthAt = out.position();
         out.putInt(0);
@@ -47,6 +50,7 @@ public final class FrontendEncoder {
 
     private void beginUntyped() {
         ensure(4);
+        messageStart = out.position();
         lengthAt = out.position();
         out.putInt(0);
     }
@@ -69,6 +73,8 @@ public final class FrontendEncoder {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (byte x : b) {
             if (x == 0) {
+                // Drop what was written of this message, or the server would read a frame with length 0.
+                out.position(messageStart);
                 throw new IllegalArgumentException("a protocol string cannot contain a NUL character");
             }
         }

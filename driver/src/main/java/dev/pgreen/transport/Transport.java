@@ -37,6 +37,7 @@ public final class Transport {
     private volatile boolean closed;
     private volatile long deadlineNanos;
     private volatile boolean hasDeadline;
+    private volatile boolean abandonRequested;
     private IOException lastConnectFailure;
 
     private Transport(ProtocolCore core, ConnectSettings settings) {
@@ -114,6 +115,11 @@ public final class Transport {
         this.hasDeadline = true;
     }
 
+    /** Asks the next {@link #step()} to end a wait that sent nothing (see {@link ProtocolCore#abandonIdleWait()}). */
+    public void requestAbandonIdleWait() {
+        abandonRequested = true;
+    }
+
     public void clearDeadline() {
         hasDeadline = false;
     }
@@ -136,6 +142,12 @@ public final class Transport {
         boolean interrupted = Thread.interrupted();
         try {
             ensureOpen();
+            if (abandonRequested) {
+                abandonRequested = false;
+                if (core.abandonIdleWait()) {
+                    return PollState.OK;
+                }
+            }
             if (hasDeadline && System.nanoTime() - deadlineNanos > 0) {
                 if (core.abandonIdleWait()) {
                     return PollState.OK;

@@ -96,6 +96,8 @@ final class ArrayParser {
             pos++;
         }
         if (pos >= text.length()) throw malformed();
-        return text.substring(start, pos).strip();
+        String raw = text.substring(start, pos).strip();
+        if (raw.isEmpty()) throw malformed(); // "{1,,2}": an empty string is always quoted
+        return raw;
     }
 }

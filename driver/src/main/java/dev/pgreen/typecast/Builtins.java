@@ -2,6 +2,7 @@ package dev.pgreen.typecast;
 
 import dev.pgreen.Caster;
 import dev.pgreen.Typecaster;
+import dev.pgreen.errors.DataException;
 
 
 /** The built-in typecasters, the last scope of every lookup. */
@@ -50,8 +51,16 @@ public final class Builtins {
 
     private Builtins() {}
 
+    /** A malformed value raises DataException, whichever JDK parser (Integer.valueOf, UUID.fromString) rejects it. */
     private static Typecaster scalar(String name, Caster caster, int... oids) {
-        return new Typecaster(oids, name, (v, c) -> v == null ? null : caster.cast(v, c));
+        return new Typecaster(oids, name, (v, c) -> {
+            if (v == null) return null;
+            try {
+                return caster.cast(v, c);
+            } catch (IllegalArgumentException e) { // NumberFormatException too
+                throw new DataException("invalid " + name + " value from the server: \"" + v + "\"", e);
+            }
+        });
     }
 
     private static void array(String name, Typecaster base, int... oids) {

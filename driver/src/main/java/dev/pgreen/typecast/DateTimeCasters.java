@@ -2,6 +2,7 @@ package dev.pgreen.typecast;
 
 import dev.pgreen.errors.DataException;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -72,28 +73,35 @@ final class DateTimeCasters {
         if (s.equals("infinity")) return LocalDate.MAX;
         if (s.equals("-infinity")) return LocalDate.MIN;
         Scan sc = new Scan(s);
-        LocalDate d = date(sc);
-        d = era(sc, d);
+        boolean bc = s.endsWith(" BC");
+        LocalDate d = date(sc, bc, "date");
+        era(sc, bc);
         if (sc.more()) throw sc.bad("date");
         return d;
     }
 
-    private static LocalDate date(Scan sc) {
-        int year = sc.digits(4, 9, "date");
-        sc.expect('-', "date");
-        int month = sc.digits(2, 2, "date");
-        sc.expect('-', "date");
-        int day = sc.digits(2, 2, "date");
-        return LocalDate.of(year, month, day);
+    /**
+     * "2000-01-01 BC" is proleptic year -1999: there is no year zero in SQL. The era is
+     * known before the date is built, as 29 February exists in 1 BC and 5 BC but not in 1 and 5.
+     */
+    private static LocalDate date(Scan sc, boolean bc, String type) {
+        int year = sc.digits(4, 9, type);
+        sc.expect('-', type);
+        int month = sc.digits(2, 2, type);
+        sc.expect('-', type);
+        int day = sc.digits(2, 2, type);
+        try {
+            return LocalDate.of(bc ? 1 - year : year, month, day);
+        } catch (DateTimeException e) {
+            throw sc.bad(type);
+        }
     }
 
-    /** "2000-01-01 BC" is proleptic year -1999: there is no year zero in SQL. */
-    private static LocalDate era(Scan sc, LocalDate d) {
-        if (sc.s.startsWith(" BC", sc.pos)) {
+    /** Consumes the " BC" that ends a value of the era {@code bc}. */
+    private static void era(Scan sc, boolean bc) {
+        if (bc && sc.s.startsWith(" BC", sc.pos)) {
             sc.pos += 3;
-            return d.withYear(1 - d.getYear());
         }
-        return d;
     }
 
     private static LocalTime time(Scan sc) {
@@ -104,7 +112,12 @@ final class DateTimeCasters {
         int sec = sc.digits(2, 2, "time");
         int nanos = sc.nanos();
         // 24:00:00 is a valid PostgreSQL time; Java's LocalTime stops just before it.
-        return h == 24 ? LocalTime.MAX : LocalTime.of(h, m, sec, nanos);
+        if (h == 24 && m == 0 && sec == 0 && nanos == 0) return LocalTime.MAX;
+        try {
+            return LocalTime.of(h, m, sec, nanos);
+        } catch (DateTimeException e) {
+            throw sc.bad("time");
+        }
     }
 
     private static ZoneOffset offset(Scan sc, String type) {
@@ -121,8 +134,13 @@ final class DateTimeCasters {
                 sec = sc.digits(2, 2, type);
             }
         }
+        if (m > 59 || sec > 59) throw sc.bad(type);
         int total = h * 3600 + m * 60 + sec;
-        return ZoneOffset.ofTotalSeconds(sign == '-' ? -total : total);
+        try {
+            return ZoneOffset.ofTotalSeconds(sign == '-' ? -total : total);
+        } catch (DateTimeException e) {
+            throw sc.bad(type);
+        }
     }
 
     static LocalTime time(String s) {
@@ -144,13 +162,11 @@ final class DateTimeCasters {
         if (s.equals("infinity")) return LocalDateTime.MAX;
         if (s.equals("-infinity")) return LocalDateTime.MIN;
         Scan sc = new Scan(s);
-        LocalDate d = date(sc);
+        boolean bc = s.endsWith(" BC");
+        LocalDate d = date(sc, bc, "timestamp");
         sc.expect(' ', "timestamp");
         LocalDateTime dt = dateTime(d, time(sc));
-        if (sc.s.startsWith(" BC", sc.pos)) {
-            sc.pos += 3;
-            dt = dt.withYear(1 - dt.getYear());
-        }
+        era(sc, bc);
         if (sc.more()) throw sc.bad("timestamp");
         return dt;
     }
@@ -159,14 +175,12 @@ final class DateTimeCasters {
         if (s.equals("infinity")) return OffsetDateTime.MAX;
         if (s.equals("-infinity")) return OffsetDateTime.MIN;
         Scan sc = new Scan(s);
-        LocalDate d = date(sc);
+        boolean bc = s.endsWith(" BC");
+        LocalDate d = date(sc, bc, "timestamptz");
         sc.expect(' ', "timestamptz");
         LocalDateTime dt = dateTime(d, time(sc));
         ZoneOffset z = offset(sc, "timestamptz");
-        if (sc.s.startsWith(" BC", sc.pos)) {
-            sc.pos += 3;
-            dt = dt.withYear(1 - dt.getYear());
-        }
+        era(sc, bc);
         if (sc.more()) throw sc.bad("timestamptz");
         return OffsetDateTime.of(dt, z);
     }
@@ -182,8 +196,18 @@ final class DateTimeCasters {
      */
     static Duration interval(String s) {
         Scan sc = new Scan(s);
+        try {
+            return interval(sc);
+        } catch (ArithmeticException e) {
+            throw sc.bad("interval");
+        }
+    }
+
+    private static Duration interval(Scan sc) {
+        String s = sc.s;
         long seconds = 0;
         long nanos = 0;
+        boolean empty = true;
         while (sc.more()) {
             if (sc.peek() == ' ') {
                 sc.pos++;
@@ -198,6 +222,7 @@ final class DateTimeCasters {
                 sc.pos++;
             }
             if (sc.pos == numberStart) throw sc.bad("interval");
+            empty = false;
             if (sc.peek() == ':') {
                 // The time part: hours may exceed 24 (e.g. "100:00:00").
                 sc.pos++;
@@ -205,8 +230,8 @@ final class DateTimeCasters {
                 sc.expect(':', "interval");
                 int sec = sc.digits(2, 2, "interval");
                 int frac = sc.nanos();
-                long t = n * 3600 + m * 60L + sec;
-                seconds += negative ? -t : t;
+                long t = Math.addExact(Math.multiplyExact(n, 3600), m * 60L + sec);
+                seconds = Math.addExact(seconds, negative ? -t : t);
                 nanos += negative ? -frac : frac;
                 continue;
             }
@@ -220,8 +245,9 @@ final class DateTimeCasters {
                 case "day", "days" -> 86400;
                 default -> throw sc.bad("interval");
             };
-            seconds += (negative ? -n : n) * perUnit;
+            seconds = Math.addExact(seconds, Math.multiplyExact(negative ? -n : n, perUnit));
         }
+        if (empty) throw sc.bad("interval");
         return Duration.ofSeconds(seconds, nanos);
     }
 }

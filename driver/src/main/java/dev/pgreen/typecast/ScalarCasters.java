@@ -22,7 +22,13 @@ final class ScalarCasters {
             case "NaN" -> Double.NaN;
             case "Infinity" -> Double.POSITIVE_INFINITY;
             case "-Infinity" -> Double.NEGATIVE_INFINITY;
-            default -> new BigDecimal(s);
+            default -> {
+                try {
+                    yield new BigDecimal(s);
+                } catch (NumberFormatException e) {
+                    throw new DataException("invalid numeric value from the server: \"" + s + "\"", e);
+                }
+            }
         };
     }
 
@@ -31,12 +37,26 @@ final class ScalarCasters {
             case "NaN" -> Double.NaN;
             case "Infinity" -> Double.POSITIVE_INFINITY;
             case "-Infinity" -> Double.NEGATIVE_INFINITY;
-            default -> Double.valueOf(s);
+            default -> {
+                try {
+                    yield Double.valueOf(s);
+                } catch (NumberFormatException e) {
+                    throw new DataException("invalid float value from the server: \"" + s + "\"", e);
+                }
+            }
         };
     }
 
     /** bytea in the hex format ({@code \x00ff}) or the older escape format. */
     static byte[] bytea(String s) {
+        try {
+            return byteaUnchecked(s);
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            throw new DataException("invalid bytea value from the server", e);
+        }
+    }
+
+    private static byte[] byteaUnchecked(String s) {
         if (s.startsWith("\\x")) {
             return HexFormat.of().parseHex(s, 2, s.length());
         }

@@ -84,6 +84,14 @@ final class Bytes {
         return this;
     }
 
+    /** Each value's low byte, so fixtures can write {@code bytes(1, 2, 0xff)}. */
+    Bytes bytes(int... b) {
+        for (int v : b) {
+            out.write(v);
+        }
+        return this;
+    }
+
     /** The bytes, with the length word (if any) set to count itself and the body. */
     byte[] build() {
         byte[] b = out.toByteArray();

@@ -16,6 +16,7 @@ public final class PgServerExtension implements BeforeAllCallback, ParameterReso
     @Override
     public void beforeAll(ExtensionContext context) {
         server(context);
+        TestWait.install();
     }
 
     @Override

@@ -1,0 +1,99 @@
+package dev.pgreen;
+
+import dev.pgreen.errors.OperationalException;
+
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * The loop every wait strategy of the project shares: poll until OK, waiting
+ * in between however the subclass does it.
+ *
+ * <p>On interrupt it sends a cancel request once and keeps polling until the
+ * server answers, so the stream is never left half-read: the statement then
+ * fails with {@code QueryCanceledException}, the connection stays usable, and
+ * the interrupt flag is restored. A server that does not answer the cancel
+ * within {@link #CANCEL_GRACE} is given up on: the wait fails, which closes the
+ * connection, instead of hanging forever.
+ */
+public abstract class PollingWait implements WaitCallback {
+    public static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
+
+    @Override
+    public void await(Connection conn) {
+        boolean interrupted = false;
+        long cancelledAt = 0;
+        boolean cancelled = false;
+        Duration budget = statementBudget();
+        long cancelAt = budget == null ? 0 : System.nanoTime() + budget.toNanos();
+        try {
+            for (PollState state = conn.poll(); state != PollState.OK; state = conn.poll()) {
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+                long now = System.nanoTime();
+                if (!cancelled && (interrupted || (budget != null && now - cancelAt >= 0))) {
+                    cancelled = true;
+                    cancelledAt = now;
+                    conn.cancel();
+                    continue;
+                }
+                Duration timeout = conn.waitTimeout();
+                if (cancelled) {
+                    long left = CANCEL_GRACE.toNanos() - (now - cancelledAt);
+                    if (left <= 0) {
+                        throw new OperationalException("the server did not answer the cancel request within "
+                                + CANCEL_GRACE.toSeconds() + " s; the connection is closed");
+                    }
+                    timeout = min(timeout, Duration.ofNanos(left));
+                } else if (budget != null) {
+                    timeout = min(timeout, Duration.ofNanos(Math.max(1, cancelAt - now)));
+                }
+                waitFor(conn, conn.channel(), state, timeout);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a == null || b.compareTo(a) < 0 ? b : a;
+    }
+
+    /**
+     * How long one operation may wait before its statement is cancelled, or
+     * null for no limit (the default).
+     */
+    protected Duration statementBudget() {
+        return null;
+    }
+
+    /**
+     * Waits until {@code channel} is ready for what {@code state} asks, or the
+     * timeout passes (null: no limit). It may return early: the loop polls again.
+     * It must not clear the thread's interrupt status.
+     */
+    protected abstract void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout);
+
+    /** READ waits for OP_READ; WRITE for OP_WRITE, or OP_CONNECT while the socket is still connecting. */
+    public static int interestOps(SelectableChannel channel, PollState state) {
+        if (state == PollState.READ) {
+            return SelectionKey.OP_READ;
+        }
+        return channel instanceof SocketChannel sc && sc.isConnectionPending()
+                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+    }
+
+    /** Milliseconds for {@code Selector.select(long)}: 0 waits forever, so a positive timeout is at least 1. */
+    public static long selectMillis(Duration timeout) {
+        if (timeout == null) {
+            return 0;
+        }
+        long millis = timeout.toMillis();
+        return millis <= 0 ? 1 : millis;
+    }
+}
