@@ -97,14 +97,18 @@ public class Connection implements AutoCloseable {
     // ---- the one place every wait goes through ----
 
     /**
-     * Drives the operations in flight to completion: one non-blocking step, and
-     * when that is not enough, the wait callback, which polls until done. Any
+     * Drives the operations in flight to completion: one non-blocking step,
+     * then the wait callback, which polls until done. A registered callback is
+     * called even when that step finished the work, as psycopg2 does, so a
+     * cooperative scheduler gets its turn at every blocking operation. Any
      * failure of the wait closes the connection: its protocol state is unknown.
      */
     private void run(Operation op) {
         try {
-            if (transport.step() != PollState.OK) {
-                effectiveWaitCallback().await(this);
+            PollState first = transport.step();
+            WaitCallback cb = registeredWaitCallback();
+            if (cb != null || first != PollState.OK) {
+                (cb != null ? cb : blockingWait).await(this);
                 if (core.isBusy()) {
                     throw new InterfaceException("the wait callback returned before the operation completed");
                 }
@@ -121,10 +125,10 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    private WaitCallback effectiveWaitCallback() {
+    /** The connection's callback, else the global one, else null (the driver's own wait). */
+    private WaitCallback registeredWaitCallback() {
         WaitCallback cb = waitCallback;
-        if (cb == null) cb = Pgreen.getWaitCallback();
-        return cb == null ? blockingWait : cb;
+        return cb != null ? cb : Pgreen.getWaitCallback();
     }
 
     /** Takes the operation lock, refusing re-entry from the thread that holds it. */

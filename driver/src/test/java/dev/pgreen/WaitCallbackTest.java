@@ -86,6 +86,24 @@ class WaitCallbackTest {
     }
 
     @Test
+    void theCallbackIsCalledForEveryBlockingOperationEvenWhenNoWaitIsNeeded(TestServer server) {
+        AtomicInteger calls = new AtomicInteger();
+        Pgreen.setWaitCallback(conn -> {
+            calls.incrementAndGet();
+            new RecordingWait().await(conn);
+        });
+        try (Connection conn = Pgreen.connect(server.dsn())) {
+            assertEquals(1, calls.getAndSet(0), "connect");
+            conn.cursor().execute("SELECT 1");
+            assertEquals(1, calls.getAndSet(0), "execute");
+            conn.commit();
+            assertEquals(1, calls.getAndSet(0), "commit");
+            conn.rollback();
+            assertEquals(0, calls.get(), "rollback outside a transaction talks to no server");
+        }
+    }
+
+    @Test
     void perConnectionCallbackOverridesTheGlobalOne(TestServer server) {
         RecordingWait global = new RecordingWait();
         RecordingWait own = new RecordingWait();
@@ -110,8 +128,13 @@ class WaitCallbackTest {
             Row row = cur.fetchOne();
             assertEquals(big.length(), row.get(0));
             assertEquals(8 * 1024 * 1024, ((String) row.get(1)).length());
+
+            // Rows produced slowly arrive in pieces: the reply takes many READ waits, all through the callback.
+            wait.reset();
+            cur.execute("SELECT g, pg_sleep(0.01), repeat('z', 100000) FROM generate_series(1, 20) g");
+            assertEquals(20, cur.fetchAll().size());
             long reads = wait.states.stream().filter(s -> s == PollState.READ).count();
-            assertTrue(reads > 1, "an 8 MB result arrives over several reads: " + reads);
+            assertTrue(reads > 1, "the reply arrives over several reads: " + wait.states);
         }
     }
 
@@ -128,8 +151,10 @@ class WaitCallbackTest {
         Pgreen.setWaitCallback(spin);
         try (Connection conn = Pgreen.connect(server.dsn())) {
             assertEquals(7L, conn.cursor().execute("SELECT 7::int8").fetchOne().get(0));
+            polls.set(0);
+            assertEquals("done", conn.cursor().execute("SELECT 'done' FROM pg_sleep(0.05)").fetchOne().get(0));
         }
-        assertTrue(polls.get() > 0);
+        assertTrue(polls.get() > 0, "a 50 ms statement cannot be answered on the first poll");
     }
 
     @Test
