@@ -148,7 +148,7 @@ public final class Transport {
                     return PollState.OK;
                 }
             }
-            if (hasDeadline && System.nanoTime() - deadlineNanos > 0) {
+            if (hasDeadline && core.isBusy() && System.nanoTime() - deadlineNanos > 0) {
                 if (core.abandonIdleWait()) {
                     return PollState.OK;
                 }
