@@ -1,0 +1,106 @@
+package dev.pgreen.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs workloads of WORKLOADS.md for pgreen and its peers in one process, on
+ * one server, and prints min and median of the timed rounds with the ratio
+ * pgreen / peer. Usage: {@code Bench [--rounds N] [W1 W2 W5 ...]}; the server is
+ * a throwaway local PostgreSQL unless PGREEN_BENCH_HOST/PORT/DB/USER/PASSWORD say otherwise.
+ */
+public final class Bench {
+    private static final Map<String, Supplier<Workload>> WORKLOADS = new LinkedHashMap<>();
+
+    static {
+        WORKLOADS.put("W1", W1SelectOne::new);
+        WORKLOADS.put("W2", W2WideRead::new);
+        WORKLOADS.put("W5", W5NotifyLatency::new);
+    }
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = 3;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--rounds")) {
+                rounds = Integer.parseInt(args[++i]);
+            } else if (WORKLOADS.containsKey(args[i])) {
+                ids.add(args[i]);
+            } else {
+                throw new IllegalArgumentException("unknown workload " + args[i] + "; known: " + WORKLOADS.keySet());
+            }
+        }
+        if (ids.isEmpty()) {
+            ids.addAll(WORKLOADS.keySet());
+        }
+        Servers servers = servers();
+        System.out.printf("pgreen benchmarks: %s, %d timed rounds after a warm-up, JDK %s%n%n",
+                ids, rounds, Runtime.version());
+        for (String id : ids) {
+            run(WORKLOADS.get(id).get(), servers, rounds);
+        }
+        dev.pgreen.testing.TestServer.shutdown();
+    }
+
+    private static Servers servers() {
+        String host = System.getenv("PGREEN_BENCH_HOST");
+        if (host == null) {
+            return Servers.local();
+        }
+        return Servers.of(host, Integer.parseInt(System.getenv().getOrDefault("PGREEN_BENCH_PORT", "5432")),
+                System.getenv().getOrDefault("PGREEN_BENCH_DB", "bench"),
+                System.getenv().getOrDefault("PGREEN_BENCH_USER", System.getProperty("user.name")),
+                System.getenv("PGREEN_BENCH_PASSWORD"));
+    }
+
+    private static void run(Workload w, Servers servers, int rounds) throws Exception {
+        w.prepare(servers);
+        List<Subject> subjects = w.subjects(servers);
+        List<double[][]> results = new ArrayList<>();
+        try {
+            for (Subject s : subjects) {
+                s.round(); // warm-up
+            }
+            // Rounds alternate between subjects so drift on a noisy machine hits them alike.
+            double[][][] all = new double[subjects.size()][w.figures().size()][rounds];
+            for (int r = 0; r < rounds; r++) {
+                for (int s = 0; s < subjects.size(); s++) {
+                    double[] figures = subjects.get(s).round();
+                    for (int f = 0; f < figures.length; f++) {
+                        all[s][f][r] = figures[f];
+                    }
+                }
+            }
+            for (double[][] perSubject : all) {
+                results.add(perSubject);
+            }
+        } finally {
+            for (Subject s : subjects) {
+                s.close();
+            }
+        }
+        print(w, subjects, results);
+    }
+
+    private static void print(Workload w, List<Subject> subjects, List<double[][]> results) {
+        System.out.printf("%s (%s)%n", w.id(), w.higherIsBetter() ? "higher is better" : "lower is better");
+        for (int f = 0; f < w.figures().size(); f++) {
+            Stats pgreen = Stats.of(results.get(0)[f]);
+            for (int s = 0; s < subjects.size(); s++) {
+                Stats st = Stats.of(results.get(s)[f]);
+                String ratio = s == 0 ? "" : String.format(Locale.ROOT, "   pgreen/peer (median) = %.2f",
+                        pgreen.median() / st.median());
+                System.out.printf(Locale.ROOT, "  %-28s %-10s min %12.1f  median %12.1f%s%n",
+                        subjects.get(s).name(), w.figures().get(f),
+                        w.higherIsBetter() ? st.min() : st.min(), st.median(), ratio);
+            }
+        }
+        System.out.println();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pgreen.bench;
+
+import dev.pgreen.testing.TestServer;
+
+/**
+ * Where the workloads run: the DSN given on the command line, else a
+ * throwaway local PostgreSQL, in the same form for pgreen and for pgjdbc.
+ */
+final class Servers {
+    private final String dsn;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+
+    private Servers(String dsn, String jdbcUrl, String user, String password) {
+        this.dsn = dsn;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+    }
+
+    static Servers local() {
+        TestServer s = TestServer.get();
+        // Settings of WORKLOADS.md: synchronous_commit=off and wal_level=logical (the harness sets both).
+        s.psql("SELECT 1");
+        return new Servers(s.dsn(), "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + s.database(),
+                s.user(), null);
+    }
+
+    static Servers of(String host, int port, String db, String user, String password) {
+        String dsn = "host=" + host + " port=" + port + " dbname=" + db + " user=" + user
+                + (password == null ? "" : " password=" + password);
+        return new Servers(dsn, "jdbc:postgresql://" + host + ":" + port + "/" + db, user, password);
+    }
+
+    String dsn() {
+        return dsn;
+    }
+
+    java.sql.Connection jdbc() throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        return java.sql.DriverManager.getConnection(jdbcUrl, p);
+    }
+}
