@@ -4,6 +4,7 @@ import dev.pgreen.errors.Diagnostics;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
@@ -221,12 +222,8 @@ public class Connection implements AutoCloseable {
             return executeAsync(sql, cursor);
         }
         try (Lock ignored = enter()) {
-            SimpleQueryOperation begin = null;
-            if (!autocommit && core.transactionStatus() == 'I') {
-                // Pipelined with the statement: the BEGIN costs no extra round trip.
-                begin = new SimpleQueryOperation(beginStatement());
-                core.submit(begin);
-            }
+            // Pipelined with the statement: the BEGIN costs no extra round trip.
+            SimpleQueryOperation begin = beginIfNeeded();
             SimpleQueryOperation query = new SimpleQueryOperation(sql);
             core.submit(query);
             run(query);
@@ -235,6 +232,30 @@ public class Connection implements AutoCloseable {
             }
             return query.result();
         }
+    }
+
+    /** Runs a COPY, inside a transaction unless in autocommit; returns its command tag. */
+    String copy(CopyOperation op) {
+        refuseInAsync("COPY");
+        try (Lock ignored = enter()) {
+            SimpleQueryOperation begin = beginIfNeeded();
+            core.submit(op);
+            run(op);
+            if (begin != null && begin.error() != null) {
+                throw begin.error();
+            }
+            return op.commandTag();
+        }
+    }
+
+    /** Queues a BEGIN when outside autocommit and no transaction is open; it is pipelined with what follows. */
+    private SimpleQueryOperation beginIfNeeded() {
+        if (autocommit || core.transactionStatus() != 'I') {
+            return null;
+        }
+        SimpleQueryOperation begin = new SimpleQueryOperation(beginStatement());
+        core.submit(begin);
+        return begin;
     }
 
     private QueryResult executeAsync(String sql, Cursor cursor) {

@@ -2,10 +2,10 @@ package dev.pgreen;
 
 import dev.pgreen.adapt.QueryFormatter;
 import dev.pgreen.errors.InterfaceException;
-import dev.pgreen.errors.NotSupportedException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.BackendMessage.DataRow;
 import dev.pgreen.protocol.BackendMessage.Field;
+import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.typecast.Oids;
@@ -275,33 +275,61 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     // ---- COPY ----
 
+    /** {@code COPY table FROM STDIN} in the text format, tab-separated, NULL as {@code \N}. */
     public void copyFrom(InputStream in, String table) {
-        throw copyUnsupported();
+        copyFrom(in, table, "\t", "\\N", null);
     }
 
+    /** {@code COPY table (columns) FROM STDIN} in the text format with the given separator and NULL string. */
     public void copyFrom(InputStream in, String table, String sep, String nullString, List<String> columns) {
-        throw copyUnsupported();
+        Objects.requireNonNull(in, "in");
+        copy(CopyOperation.from(copySql(table, columns, "FROM STDIN", sep, nullString), in));
     }
 
+    /** {@code COPY table TO STDOUT} in the text format, tab-separated, NULL as {@code \N}. */
     public void copyTo(OutputStream out, String table) {
-        throw copyUnsupported();
+        copyTo(out, table, "\t", "\\N", null);
     }
 
     public void copyTo(OutputStream out, String table, String sep, String nullString, List<String> columns) {
-        throw copyUnsupported();
+        Objects.requireNonNull(out, "out");
+        copy(CopyOperation.to(copySql(table, columns, "TO STDOUT", sep, nullString), out));
     }
 
+    /** Runs any COPY ... FROM STDIN statement, feeding it {@code in}. */
     public void copyExpert(String sql, InputStream in) {
-        throw copyUnsupported();
+        Objects.requireNonNull(in, "in");
+        copy(CopyOperation.from(sql, in));
     }
 
+    /** Runs any COPY ... TO STDOUT statement, writing its output to {@code out}. */
     public void copyExpert(String sql, OutputStream out) {
-        throw copyUnsupported();
+        Objects.requireNonNull(out, "out");
+        copy(CopyOperation.to(sql, out));
     }
 
-    private NotSupportedException copyUnsupported() {
+    private void copy(CopyOperation op) {
         ensureOpen();
-        return new NotSupportedException("COPY is not supported yet");
+        reset();
+        query = null;
+        String tag = conn.copy(op);
+        statusMessage = tag;
+        rowCount = op.rowCount();
+    }
+
+    private String copySql(String table, List<String> columns, String direction, String sep, String nullString) {
+        StringBuilder sql = new StringBuilder("COPY ").append(Identifiers.quoteQualified(table));
+        if (columns != null && !columns.isEmpty()) {
+            sql.append(" (");
+            for (int i = 0; i < columns.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(Identifiers.quote(columns.get(i)));
+            }
+            sql.append(')');
+        }
+        sql.append(' ').append(direction).append(" WITH (FORMAT text, DELIMITER ")
+                .append(QueryFormatter.quote(sep, conn)).append(", NULL ")
+                .append(QueryFormatter.quote(nullString, conn)).append(')');
+        return sql.toString();
     }
 
     // ---- state ----

@@ -55,6 +55,18 @@ public final class ProtocolCore {
         return false;
     }
 
+    /**
+     * Lets a streaming operation (COPY FROM STDIN) write its next piece once the
+     * previous output has been sent; returns whether it wrote anything.
+     */
+    public boolean produceOutput() {
+        if (encoder.isEmpty() && inFlight.peek() instanceof CopyOperation copy && copy.wantsToSend()) {
+            copy.produce(encoder);
+            return !encoder.isEmpty();
+        }
+        return false;
+    }
+
     public boolean isBusy() {
         return !inFlight.isEmpty();
     }

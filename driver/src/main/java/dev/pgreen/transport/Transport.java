@@ -174,6 +174,11 @@ public final class Transport {
                     return PollState.WRITE;
                 }
                 boolean busy = core.isBusy();
+                if (core.produceOutput()) {
+                    // Keep what the server sent meanwhile (an error ends a COPY early) from piling up.
+                    readAvailable(ch);
+                    continue;
+                }
                 int n = ch.read(core.decoder().buffer());
                 if (n < 0) {
                     throw lost(null);
@@ -194,6 +199,16 @@ public final class Transport {
                 fail(e);
             }
             throw e;
+        }
+    }
+
+    private void readAvailable(SocketChannel ch) throws IOException {
+        int n = ch.read(core.decoder().buffer());
+        if (n < 0) {
+            throw lost(null);
+        }
+        if (n > 0) {
+            core.processReceived();
         }
     }
 
