@@ -375,9 +375,15 @@ public class Connection implements AutoCloseable {
         return f == null ? new Cursor(this, null) : f.create(this, null);
     }
 
+    /** A named (server-side) cursor: DECLAREd on execute, its rows fetched in batches as they are read. */
     public Cursor cursor(String name) {
-        throw new dev.pgreen.errors.NotSupportedException(
-                "named (server-side) cursors are not supported yet: use cursor() for a client-side cursor");
+        ensureOpen();
+        refuseInAsync("named cursors");
+        if (name == null || name.isEmpty()) {
+            throw new ProgrammingException("a named cursor needs a non-empty name");
+        }
+        CursorFactory<?> f = cursorFactory;
+        return f == null ? new Cursor(this, name) : f.create(this, name);
     }
 
     public <T extends Cursor> T cursor(CursorFactory<T> factory) {

@@ -42,6 +42,11 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private Typecaster[] casters;
     private Map<String, Integer> columnIndex;
     private int rowNumber;
+    /** Named cursors: rows of the last FETCH already handed out. */
+    private int buffered;
+    private boolean declared;
+    private boolean withHold;
+    private Boolean scrollable;
 
     public Cursor(Connection conn, String name) {
         this.conn = Objects.requireNonNull(conn, "conn");
@@ -72,6 +77,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (sql == null || sql.isBlank()) {
             throw new ProgrammingException("can't execute an empty query");
         }
+        if (name != null) {
+            return declare(sql);
+        }
         reset();
         query = sql;
         QueryResult result = conn.execute(sql, this);
@@ -84,6 +92,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /** Executes {@code sql} once per element: an {@code Object[]}, a {@code List} or a {@code Map}. */
     public void executeMany(String sql, Iterable<?> argsList) {
         ensureOpen();
+        if (name != null) {
+            throw new ProgrammingException("can't call executeMany() on named cursors");
+        }
         conn.refuseInAsync("executeMany");
         long total = 0;
         boolean counted = false;
@@ -122,6 +133,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /** Calls a function: {@code SELECT * FROM name(args...)}. */
     public Cursor callProc(String procName, Object... args) {
         ensureOpen();
+        if (name != null) {
+            throw new ProgrammingException("can't call callProc() on named cursors");
+        }
         query = null;
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(procName).append('(');
         int n = args == null ? 0 : args.length;
@@ -193,6 +207,90 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return new Column(f.name(), f.typeOid(), -1, f.typeSize(), precision, scale, null);
     }
 
+    // ---- named (server-side) cursors ----
+
+    /**
+     * DECLAREs the server-side cursor. A FETCH of no rows rides in the same
+     * round trip so that {@link #description()} is known at once.
+     */
+    private Cursor declare(String sql) {
+        if (declared) {
+            throw new ProgrammingException("can't call execute() on named cursors more than once");
+        }
+        if (conn.isAutocommit() && !withHold) {
+            throw new ProgrammingException("can't use a named cursor outside of transactions: "
+                    + "turn autocommit off or setWithHold(true)");
+        }
+        reset();
+        String quoted = Identifiers.quote(name);
+        String scroll = scrollable == null ? "" : scrollable ? "SCROLL " : "NO SCROLL ";
+        query = "DECLARE " + quoted + " " + scroll + "CURSOR " + (withHold ? "WITH HOLD" : "WITHOUT HOLD")
+                + " FOR " + sql;
+        setResult(conn.execute(query + "; FETCH FORWARD 0 FROM " + quoted, this));
+        declared = true;
+        rowCount = -1;
+        return this;
+    }
+
+    /** Takes up to {@code n} rows (Long.MAX_VALUE: all) from the buffer, then from the server. */
+    private List<Row> takeNamed(long n) {
+        List<Row> out = new ArrayList<>();
+        drainBuffer(out, n);
+        if (out.size() < n) {
+            long need = n - out.size();
+            fetchBatch(need >= Integer.MAX_VALUE ? "ALL" : Long.toString(need));
+            drainBuffer(out, n);
+        }
+        return out;
+    }
+
+    private void drainBuffer(List<Row> out, long n) {
+        while (out.size() < n && buffered < rows.size()) {
+            out.add(makeRow(rows.get(buffered++)));
+            rowNumber++;
+        }
+    }
+
+    private void fetchBatch(String count) {
+        QueryResult result = conn.execute("FETCH FORWARD " + count + " FROM " + Identifiers.quote(name), this);
+        rows = result.rows();
+        buffered = 0;
+        rowCount = result.rowCount();
+    }
+
+    private void requireDeclared() {
+        ensureOpen();
+        if (!declared) {
+            throw new ProgrammingException("no results to fetch: the named cursor has not been executed");
+        }
+    }
+
+    /** Whether the named cursor survives the transaction that declared it (DECLARE ... WITH HOLD). */
+    public void setWithHold(boolean withHold) {
+        refuseAfterDeclare("withHold");
+        this.withHold = withHold;
+    }
+
+    public boolean isWithHold() {
+        return withHold;
+    }
+
+    /** SCROLL (true), NO SCROLL (false) or the server's default (null) for a named cursor. */
+    public void setScrollable(Boolean scrollable) {
+        refuseAfterDeclare("scrollable");
+        this.scrollable = scrollable;
+    }
+
+    public Boolean scrollable() {
+        return scrollable;
+    }
+
+    private void refuseAfterDeclare(String what) {
+        if (declared) {
+            throw new ProgrammingException("can't set " + what + " after the named cursor was executed");
+        }
+    }
+
     // ---- fetching ----
 
     private void ensureResult() {
@@ -219,6 +317,11 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     public Row fetchOne() {
+        if (name != null) {
+            requireDeclared();
+            List<Row> one = takeNamed(1);
+            return one.isEmpty() ? null : one.getFirst();
+        }
         ensureResult();
         if (rowNumber >= rows.size()) {
             return null;
@@ -231,6 +334,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     public List<Row> fetchMany(int n) {
+        if (name != null) {
+            requireDeclared();
+            return takeNamed(Math.max(0, n));
+        }
         ensureResult();
         int end = (int) Math.min(rows.size(), (long) rowNumber + Math.max(0, n));
         List<Row> out = new ArrayList<>(end - rowNumber);
@@ -246,6 +353,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     @Override
     public Iterator<Row> iterator() {
+        if (name != null) {
+            requireDeclared();
+            return namedIterator();
+        }
         ensureResult();
         return new Iterator<>() {
             @Override
@@ -263,7 +374,42 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         };
     }
 
+    /** Fetches {@link #iterSize()} rows per round trip. */
+    private Iterator<Row> namedIterator() {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                if (buffered < rows.size()) {
+                    return true;
+                }
+                fetchBatch(Integer.toString(Math.max(1, iterSize)));
+                return buffered < rows.size();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                rowNumber++;
+                return makeRow(rows.get(buffered++));
+            }
+        };
+    }
+
     public void scroll(int value, ScrollMode mode) {
+        if (name != null) {
+            requireDeclared();
+            // The server's position is past the rows still buffered here.
+            long ahead = rows.size() - buffered;
+            String move = mode == ScrollMode.ABSOLUTE ? "MOVE ABSOLUTE " + value
+                    : "MOVE " + (value - ahead);
+            conn.execute(move + " FROM " + Identifiers.quote(name), this);
+            rows = List.of();
+            buffered = 0;
+            rowNumber = mode == ScrollMode.ABSOLUTE ? value : rowNumber + value;
+            return;
+        }
         ensureResult();
         long target = mode == ScrollMode.ABSOLUTE ? value : (long) rowNumber + value;
         if (target < 0 || target >= rows.size()) {
@@ -384,8 +530,16 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         rows = List.of();
+        // A named cursor ends with its transaction unless WITH HOLD; close it on the server while it lives.
+        if (name != null && declared && !conn.isClosed() && !conn.isAsync()
+                && (withHold || conn.transactionStatus() == TransactionStatus.INTRANS)) {
+            conn.execute("CLOSE " + Identifiers.quote(name), this);
+        }
     }
 
     /** True once closed, or once its connection is closed. */
