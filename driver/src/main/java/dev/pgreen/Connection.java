@@ -258,6 +258,24 @@ public class Connection implements AutoCloseable {
         return begin;
     }
 
+    /**
+     * Runs several statements as one multi-statement query inside the open
+     * transaction (outside autocommit only, where it means the same as running
+     * them one by one); returns the rows they affected together.
+     */
+    long executeBatch(String statements) {
+        try (Lock ignored = enter()) {
+            SimpleQueryOperation begin = beginIfNeeded();
+            SimpleQueryOperation batch = new SimpleQueryOperation(statements);
+            core.submit(batch);
+            run(batch);
+            if (begin != null && begin.error() != null) {
+                throw begin.error();
+            }
+            return batch.totalRowCount();
+        }
+    }
+
     private QueryResult executeAsync(String sql, Cursor cursor) {
         if (asyncQuery != null) {
             throw new ProgrammingException("another command is already in progress: "

@@ -89,31 +89,59 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return this;
     }
 
-    /** Executes {@code sql} once per element: an {@code Object[]}, a {@code List} or a {@code Map}. */
+    /** Statements per round trip when executeMany batches. */
+    private static final int BATCH_STATEMENTS = 1000;
+    private static final int BATCH_CHARS = 512 * 1024;
+
+    /**
+     * Executes {@code sql} once per element: an {@code Object[]}, a {@code List}
+     * or a {@code Map}. Outside autocommit the statements travel in batches, many
+     * per round trip: inside a transaction that is the same as one by one (the
+     * first error aborts the transaction either way). In autocommit each runs on
+     * its own, so those before a failure stay committed, as psycopg2 does.
+     */
     public void executeMany(String sql, Iterable<?> argsList) {
         ensureOpen();
         if (name != null) {
             throw new ProgrammingException("can't call executeMany() on named cursors");
         }
         conn.refuseInAsync("executeMany");
-        long total = 0;
-        boolean counted = false;
+        reset();
+        query = null;
+        boolean batched = !conn.isAutocommit();
+        long total = -1;
+        StringBuilder batch = new StringBuilder();
+        int inBatch = 0;
         for (Object args : argsList) {
-            switch (args) {
-                case Object[] a -> execute(sql, a);
-                case List<?> l -> execute(sql, l.toArray());
-                case Map<?, ?> m -> execute(sql, castMap(m));
+            String statement = switch (args) {
+                case Object[] a -> QueryFormatter.format(sql, a, conn);
+                case List<?> l -> QueryFormatter.format(sql, l.toArray(), conn);
+                case Map<?, ?> m -> QueryFormatter.format(sql, castMap(m), conn);
                 case null, default -> throw new ProgrammingException(
                         "executeMany arguments must be Object[], List or Map, not " + describe(args));
+            };
+            query = statement;
+            if (!batched) {
+                total = add(total, conn.execute(statement, this).rowCount());
+                continue;
             }
-            if (rowCount >= 0) {
-                total += rowCount;
-                counted = true;
+            // A newline ends any trailing "--" comment before the separator.
+            batch.append(statement).append("\n;\n");
+            if (++inBatch == BATCH_STATEMENTS || batch.length() >= BATCH_CHARS) {
+                total = add(total, conn.executeBatch(batch.toString()));
+                batch.setLength(0);
+                inBatch = 0;
             }
         }
+        if (inBatch > 0) {
+            total = add(total, conn.executeBatch(batch.toString()));
+        }
         // As psycopg2: no result set afterwards, and the affected rows summed.
-        reset();
-        rowCount = counted ? total : -1;
+        rowCount = total;
+    }
+
+    private static long add(long total, long n) {
+        return n < 0 ? total : (total < 0 ? 0 : total) + n;
     }
 
     @SuppressWarnings("unchecked")
@@ -304,9 +332,12 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     private Row makeRow(DataRow raw) {
-        Object[] values = new Object[casters.length];
+        Typecaster[] cs = casters;
+        Object[] values = new Object[cs.length];
+        byte[] body = raw.body();
         for (int i = 0; i < values.length; i++) {
-            values[i] = casters[i].cast(raw.text(i), this);
+            // From the row's bytes: the built-ins parse them in place, other casters get the String.
+            values[i] = cs[i].cast(body, raw.start(i), raw.length(i), this);
         }
         return newRow(values, columnIndex);
     }

@@ -18,6 +18,7 @@ public final class SimpleQueryOperation implements Operation {
     private List<DataRow> rows = new ArrayList<>();
     private QueryResult result;
     private PgException error;
+    private long totalRowCount = -1;
 
     public SimpleQueryOperation(String sql) {
         this.sql = sql;
@@ -38,6 +39,10 @@ public final class SimpleQueryOperation implements Operation {
             case DataRow r -> rows.add(r);
             case CommandComplete c -> {
                 result = new QueryResult(fields, fields == null ? List.of() : rows, c.tag());
+                long n = result.rowCount();
+                if (n >= 0) {
+                    totalRowCount = (totalRowCount < 0 ? 0 : totalRowCount) + n;
+                }
                 fields = null;
                 rows = new ArrayList<>();
             }
@@ -74,6 +79,11 @@ public final class SimpleQueryOperation implements Operation {
     /** The last statement's result; null when the query failed or is not complete. */
     public QueryResult result() {
         return error == null ? result : null;
+    }
+
+    /** The rows affected by all the statements together (-1 when none reported a count). */
+    public long totalRowCount() {
+        return totalRowCount;
     }
 
     @Override
