@@ -19,6 +19,7 @@ public final class Bench {
     static {
         WORKLOADS.put("W1", W1SelectOne::new);
         WORKLOADS.put("W2", W2WideRead::new);
+        WORKLOADS.put("W4", W4Insert::new);
         WORKLOADS.put("W5", W5NotifyLatency::new);
     }
 
@@ -91,14 +92,15 @@ public final class Bench {
     private static void print(Workload w, List<Subject> subjects, List<double[][]> results) {
         System.out.printf("%s (%s)%n", w.id(), w.higherIsBetter() ? "higher is better" : "lower is better");
         for (int f = 0; f < w.figures().size(); f++) {
-            Stats pgreen = Stats.of(results.get(0)[f]);
             for (int s = 0; s < subjects.size(); s++) {
                 Stats st = Stats.of(results.get(s)[f]);
-                String ratio = s == 0 ? "" : String.format(Locale.ROOT, "   pgreen/peer (median) = %.2f",
-                        pgreen.median() / st.median());
+                boolean peer = !subjects.get(s).name().startsWith("pgreen");
+                Stats pgreen = Stats.of(results.get(w.pgreenCounterpart(s))[f]);
+                String ratio = !peer ? "" : String.format(Locale.ROOT, "   %s/peer (median) = %.2f",
+                        subjects.get(w.pgreenCounterpart(s)).name(), pgreen.median() / st.median());
                 System.out.printf(Locale.ROOT, "  %-28s %-10s min %12.1f  median %12.1f%s%n",
                         subjects.get(s).name(), w.figures().get(f),
-                        w.higherIsBetter() ? st.min() : st.min(), st.median(), ratio);
+                        st.min(), st.median(), ratio);
             }
         }
         System.out.println();

@@ -38,7 +38,15 @@ final class Servers {
     }
 
     java.sql.Connection jdbc() throws java.sql.SQLException {
+        return jdbc(null, null);
+    }
+
+    /** A pgjdbc connection, with one extra connection property when {@code key} is not null. */
+    java.sql.Connection jdbc(String key, String value) throws java.sql.SQLException {
         java.util.Properties p = new java.util.Properties();
+        if (key != null) {
+            p.setProperty(key, value);
+        }
         p.setProperty("user", user);
         if (password != null) {
             p.setProperty("password", password);

@@ -14,6 +14,11 @@ interface Workload {
         return true;
     }
 
+    /** Which pgreen subject a peer subject is compared with (ratio pgreen / peer); by default the first. */
+    default int pgreenCounterpart(int peerSubject) {
+        return 0;
+    }
+
     /** Prepares data once per run, before any round. */
     default void prepare(Servers servers) throws Exception {
     }
