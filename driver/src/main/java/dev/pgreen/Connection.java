@@ -4,6 +4,7 @@ import dev.pgreen.errors.Diagnostics;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.CopyBothStream;
 import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
@@ -105,6 +106,15 @@ public class Connection implements AutoCloseable {
      * failure of the wait closes the connection: its protocol state is unknown.
      */
     private void run(Operation op) {
+        await();
+        PgException error = op.error();
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /** Waits until nothing in flight holds the caller up: the single place every wait goes through. */
+    private void await() {
         try {
             PollState first = transport.step();
             WaitCallback cb = registeredWaitCallback();
@@ -119,10 +129,6 @@ public class Connection implements AutoCloseable {
             throw e;
         } finally {
             transport.clearDeadline();
-        }
-        PgException error = op.error();
-        if (error != null) {
-            throw error;
         }
     }
 
@@ -211,6 +217,114 @@ public class Connection implements AutoCloseable {
                 awaitingNotifies = false;
             }
             return (int) (notificationsReceived.get() - before);
+        }
+    }
+
+    // ---- COPY BOTH streams, for the replication connections ----
+
+    /**
+     * Holds the connection for a long operation made of several steps (a
+     * replication stream); release it with {@code close()}. Raises
+     * {@link ProgrammingException} on re-entry from the same thread.
+     */
+    protected final AutoCloseable holdForOperation() {
+        refuseInAsync("a blocking stream");
+        return enter();
+    }
+
+    /**
+     * Sends a command answered with CopyBothResponse. Synchronous connections
+     * wait until the stream is open (or the command failed, which raises);
+     * asynchronous ones only send it: {@link #poll()} then reads the stream.
+     */
+    protected final CopyBothStream openCopyBoth(String sql) {
+        ensureOpen();
+        CopyBothStream stream = new CopyBothStream(sql);
+        stream.setWaitingForData(false);
+        if (async) {
+            if (asyncQuery != null) {
+                throw new ProgrammingException("another command is already in progress");
+            }
+            core.submit(stream);
+            transport.step();
+            return stream;
+        }
+        requireHeld();
+        core.submit(stream);
+        run(stream);
+        return stream;
+    }
+
+    /**
+     * The next CopyData payload of the stream, waiting through the wait
+     * callback at most {@code timeout} (null: no limit); null when the timeout
+     * passed or the stream has ended. Asynchronous connections never wait.
+     */
+    protected final byte[] readCopyData(CopyBothStream stream, Duration timeout) {
+        byte[] data = stream.next();
+        if (data != null || (!async && !stream.isStreaming())) {
+            raiseStreamError(stream);
+            return data;
+        }
+        stream.setWaitingForData(true);
+        try {
+            if (async) {
+                // Never waits: reads what has arrived (the stream may still be opening).
+                transport.step();
+            } else {
+                requireHeld();
+                if (timeout != null) {
+                    transport.setDeadline(System.nanoTime() + Math.max(0, timeout.toNanos()));
+                }
+                await();
+            }
+        } finally {
+            stream.setWaitingForData(false);
+        }
+        raiseStreamError(stream);
+        return stream.next();
+    }
+
+    /** Sends one CopyData message on the stream, waiting (synchronous connections) until it is written. */
+    protected final void writeCopyData(CopyBothStream stream, byte[] data) {
+        if (!stream.isStreaming()) {
+            throw new ProgrammingException("the replication stream is not open");
+        }
+        core.encoder().copyData(data, 0, data.length);
+        if (async) {
+            transport.step();
+        } else {
+            requireHeld();
+            await();
+        }
+    }
+
+    /** Ends the stream with CopyDone and reads the server's replies to ReadyForQuery. */
+    protected final void closeCopyBoth(CopyBothStream stream) {
+        if (transport.isClosed()) {
+            return;
+        }
+        stream.end(core.encoder());
+        if (!async) {
+            requireHeld();
+            await();
+        }
+    }
+
+    /** Whether this thread is inside {@link #holdForOperation()} (or any operation) on this connection. */
+    protected final boolean isHeldByCurrentThread() {
+        return operationLock.isHeldByCurrentThread();
+    }
+
+    private void requireHeld() {
+        if (!operationLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("the stream methods run inside holdForOperation()");
+        }
+    }
+
+    private static void raiseStreamError(CopyBothStream stream) {
+        if (stream.error() != null) {
+            throw stream.error();
         }
     }
 
@@ -493,7 +607,7 @@ public class Connection implements AutoCloseable {
         if (transport.isClosed()) {
             return TransactionStatus.UNKNOWN;
         }
-        if (core.isBusy()) {
+        if (core.hasInFlight()) {
             return TransactionStatus.ACTIVE;
         }
         return switch (core.transactionStatus()) {

@@ -20,6 +20,11 @@ public final class NotificationWait implements Operation {
     }
 
     @Override
+    public boolean expire() {
+        return true;
+    }
+
+    @Override
     public PgException error() {
         return null;
     }

@@ -13,6 +13,23 @@ public interface Operation {
     /** Consumes one reply; returns true when the operation is complete. */
     boolean handle(BackendMessage message, FrontendEncoder out);
 
+    /**
+     * Whether the caller must keep waiting while this operation is in flight.
+     * A stream that hands data over as it comes says false once it has some.
+     */
+    default boolean blocksCaller() {
+        return true;
+    }
+
+    /**
+     * Called when the caller's deadline passes: returns true when the operation
+     * can simply stop holding the caller up (it sent nothing the server must
+     * answer), false when the deadline is a failure.
+     */
+    default boolean expire() {
+        return false;
+    }
+
     /** The error the operation ended with, or null when it succeeded or is not complete. */
     PgException error();
 }

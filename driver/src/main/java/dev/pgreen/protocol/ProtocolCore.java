@@ -44,15 +44,19 @@ public final class ProtocolCore {
     }
 
     /**
-     * Drops the operation in flight if nothing was sent for it (a wait for
-     * notifications), so a timeout can end it; returns whether it did.
+     * The caller's deadline passed: ends the wait when the operation in flight
+     * allows it (a wait for notifications is dropped, a stream stops waiting for
+     * data); returns false when the deadline must fail the operation.
      */
-    public boolean abandonIdleWait() {
-        if (inFlight.size() == 1 && inFlight.peek() instanceof NotificationWait) {
-            inFlight.clear();
-            return true;
+    public boolean expire() {
+        Operation head = inFlight.peek();
+        if (inFlight.size() != 1 || !head.expire()) {
+            return false;
         }
-        return false;
+        if (head instanceof NotificationWait) {
+            inFlight.clear();
+        }
+        return true;
     }
 
     /**
@@ -67,7 +71,14 @@ public final class ProtocolCore {
         return false;
     }
 
+    /** Whether the caller has to wait: an operation is in flight that holds it up. */
     public boolean isBusy() {
+        Operation head = inFlight.peek();
+        return head != null && (inFlight.size() > 1 || head.blocksCaller());
+    }
+
+    /** Whether any operation is in flight, even one that no longer holds the caller up (an open stream). */
+    public boolean hasInFlight() {
         return !inFlight.isEmpty();
     }
 

@@ -115,7 +115,7 @@ public final class Transport {
         this.hasDeadline = true;
     }
 
-    /** Asks the next {@link #step()} to end a wait that sent nothing (see {@link ProtocolCore#abandonIdleWait()}). */
+    /** Asks the next {@link #step()} to end a wait that sent nothing (see {@link ProtocolCore#expire()}). */
     public void requestAbandonIdleWait() {
         abandonRequested = true;
     }
@@ -144,12 +144,12 @@ public final class Transport {
             ensureOpen();
             if (abandonRequested) {
                 abandonRequested = false;
-                if (core.abandonIdleWait()) {
+                if (core.expire()) {
                     return PollState.OK;
                 }
             }
             if (hasDeadline && core.isBusy() && System.nanoTime() - deadlineNanos > 0) {
-                if (core.abandonIdleWait()) {
+                if (core.expire()) {
                     return PollState.OK;
                 }
                 throw fail(new OperationalException("timeout expired"));
@@ -278,7 +278,7 @@ public final class Transport {
         if (ioLock.tryLock()) {
             try {
                 SocketChannel ch = channel;
-                if (ch != null && ch.isConnected() && !core.isBusy()) {
+                if (ch != null && ch.isConnected() && !core.hasInFlight()) {
                     core.encoder().terminate();
                     boolean interrupted = Thread.interrupted();
                     try {

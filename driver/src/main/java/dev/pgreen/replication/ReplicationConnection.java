@@ -1,0 +1,56 @@
+package dev.pgreen.replication;
+
+import dev.pgreen.ConnectInfo;
+import dev.pgreen.Connection;
+import dev.pgreen.protocol.CopyBothStream;
+
+import java.time.Duration;
+
+/**
+ * What the logical and physical replication connections share: always in
+ * autocommit, and cursors that speak the replication protocol over the
+ * connection's COPY BOTH stream.
+ */
+public abstract class ReplicationConnection extends Connection {
+
+    protected ReplicationConnection(ConnectInfo info, String replicationMode) {
+        super(info.with("replication", replicationMode));
+        if (!isAsync()) {
+            setAutocommit(true);
+        }
+    }
+
+    /** "LOGICAL" or "PHYSICAL", as START_REPLICATION spells it. */
+    abstract String slotType();
+
+    @Override
+    public ReplicationCursor cursor() {
+        return (ReplicationCursor) super.cursor();
+    }
+
+    // Bridges to Connection's protected stream primitives, for ReplicationCursor.
+
+    AutoCloseable hold() {
+        return holdForOperation();
+    }
+
+    boolean heldByMe() {
+        return isHeldByCurrentThread();
+    }
+
+    CopyBothStream open(String sql) {
+        return openCopyBoth(sql);
+    }
+
+    byte[] read(CopyBothStream stream, Duration timeout) {
+        return readCopyData(stream, timeout);
+    }
+
+    void write(CopyBothStream stream, byte[] data) {
+        writeCopyData(stream, data);
+    }
+
+    void end(CopyBothStream stream) {
+        closeCopyBoth(stream);
+    }
+}
