@@ -22,11 +22,13 @@ public final class ConnectInfo {
     private final Map<String, String> params;
     private final String maskedDsn;
     private final boolean async;
+    private final WaitCallback waitCallback;
 
-    private ConnectInfo(Map<String, String> params, String maskedDsn, boolean async) {
+    private ConnectInfo(Map<String, String> params, String maskedDsn, boolean async, WaitCallback waitCallback) {
         this.params = Collections.unmodifiableMap(params);
         this.maskedDsn = maskedDsn;
         this.async = async;
+        this.waitCallback = waitCallback;
     }
 
     /**
@@ -36,7 +38,7 @@ public final class ConnectInfo {
      */
     public static ConnectInfo of(String dsn, boolean async) {
         Objects.requireNonNull(dsn, "dsn");
-        return new ConnectInfo(DsnParser.parse(dsn), DsnParser.maskPassword(dsn), async);
+        return new ConnectInfo(DsnParser.parse(dsn), DsnParser.maskPassword(dsn), async, null);
     }
 
     /** The DSN as given, with the password shown as {@code xxx}. */
@@ -68,7 +70,21 @@ public final class ConnectInfo {
         } else {
             copy.put(key, value);
         }
-        return new ConnectInfo(copy, DsnParser.toMaskedDsn(copy), async);
+        return new ConnectInfo(copy, DsnParser.toMaskedDsn(copy), async, waitCallback);
+    }
+
+    /**
+     * A copy whose connection uses {@code cb} as its own wait callback from the
+     * start, the connect included (as {@code Connection.setWaitCallback} does
+     * afterwards). Not a connection parameter: it takes no part in equality.
+     */
+    public ConnectInfo withWaitCallback(WaitCallback cb) {
+        return new ConnectInfo(params, maskedDsn, async, cb);
+    }
+
+    /** The connection's own wait callback, or null for the global one. */
+    public WaitCallback waitCallback() {
+        return waitCallback;
     }
 
     /** Resolves the parameters against the process environment and libpq's defaults. */

@@ -70,6 +70,7 @@ public class Connection implements AutoCloseable {
         this.info = Objects.requireNonNull(info, "info");
         this.async = info.async();
         this.autocommit = async;
+        this.waitCallback = info.waitCallback();
         this.settings = info.settings();
         this.core = new ProtocolCore(new Listener());
         this.transport = Transport.open(core, settings);

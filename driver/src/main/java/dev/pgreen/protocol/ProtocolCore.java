@@ -119,8 +119,12 @@ public final class ProtocolCore {
         }
         Operation op = inFlight.peek();
         if (op == null) {
+            if (m instanceof ErrorResponse e && ServerErrors.isFatal(e.fields())) {
+                // The server says why it ends an idle session (pg_terminate_backend, shutdown) before it closes:
+                // the session is over now, not when the socket's end is read.
+                throw ServerErrors.sessionEnded(fatalError, null);
+            }
             if (m instanceof ErrorResponse) {
-                // The server reports why it is ending an idle session (e.g. pg_terminate_backend) before closing.
                 return;
             }
             throw new InterfaceException("protocol error: unexpected message " + m.getClass().getSimpleName()

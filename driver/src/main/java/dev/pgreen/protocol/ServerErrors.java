@@ -2,6 +2,7 @@ package dev.pgreen.protocol;
 
 import dev.pgreen.errors.DatabaseException;
 import dev.pgreen.errors.Diagnostics;
+import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.SqlStates;
 
 import java.util.Map;
@@ -13,6 +14,13 @@ public final class ServerErrors {
     public static DatabaseException toException(Map<Character, String> fields) {
         Diagnostics diag = new Diagnostics(fields);
         return SqlStates.toException(message(diag), diag);
+    }
+
+    /** The error for a session the server ended with a FATAL message: always an OperationalException. */
+    public static OperationalException sessionEnded(Diagnostics fatal, Throwable cause) {
+        DatabaseException e = SqlStates.toException(message(fatal), fatal);
+        return e instanceof OperationalException op && cause == null ? op
+                : new OperationalException(e.getMessage(), cause, fatal);
     }
 
     /** The primary message with DETAIL and HINT lines, as libpq shows them after the severity. */

@@ -4,7 +4,6 @@ import dev.pgreen.PollState;
 import dev.pgreen.errors.Diagnostics;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.PgException;
-import dev.pgreen.errors.SqlStates;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.ServerErrors;
 
@@ -244,9 +243,7 @@ public final class Transport {
         Diagnostics fatal = core.fatalError();
         OperationalException e;
         if (fatal != null) {
-            var fromServer = SqlStates.toException(ServerErrors.message(fatal), fatal);
-            e = fromServer instanceof OperationalException op ? op
-                    : new OperationalException(fromServer.getMessage(), cause, fatal);
+            e = ServerErrors.sessionEnded(fatal, cause);
         } else {
             e = new OperationalException("server closed the connection unexpectedly\n"
                     + "\tThis probably means the server terminated abnormally\n"

@@ -488,9 +488,11 @@ class ProtocolCoreTest {
     }
 
     @Test
-    void aFatalErrorWithNothingInFlightIsRecorded() {
-        receive(Bytes.fields('E', 'S', "FATAL", 'V', "FATAL", 'C', "57P01",
-                'M', "terminating connection due to administrator command"));
+    void aFatalErrorWithNothingInFlightEndsTheSessionAtOnce() {
+        // The session is over as soon as the server says so, not when the socket's end is read.
+        OperationalException ended = assertThrows(OperationalException.class, () -> receive(Bytes.fields('E',
+                'S', "FATAL", 'V', "FATAL", 'C', "57P01", 'M', "terminating connection due to administrator command")));
+        assertEquals("57P01", ended.sqlState());
         Diagnostics fatal = core.fatalError();
         assertNotNull(fatal);
         assertEquals("57P01", fatal.sqlState());

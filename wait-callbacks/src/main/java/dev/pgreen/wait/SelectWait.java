@@ -18,15 +18,28 @@ import java.time.Duration;
  * waiting thread, reused across waits. Interrupts cancel the statement as
  * {@link PollingWait} describes.
  *
- * <p>A Selector per thread suits platform threads; on virtual threads use the
- * loom module's wait, which parks instead of blocking a carrier.
+ * <p>A Selector per thread suits platform threads; on virtual threads it opens
+ * one per wait. There, use the loom module's wait, which parks the virtual
+ * thread instead of blocking a carrier (on JDK 21) and shares one selector.
  */
 public class SelectWait extends PollingWait {
     private static final ThreadLocal<Selector> SELECTORS = new ThreadLocal<>();
 
     @Override
     protected void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout) {
-        Selector selector = selector();
+        if (Thread.currentThread().isVirtual()) {
+            // A selector kept per virtual thread would outlive it (two file descriptors each): open one per wait.
+            try (Selector selector = Selector.open()) {
+                select(selector, channel, state, timeout);
+            } catch (IOException e) {
+                throw new OperationalException("could not open a selector: " + e.getMessage(), e);
+            }
+            return;
+        }
+        select(selector(), channel, state, timeout);
+    }
+
+    private static void select(Selector selector, SelectableChannel channel, PollState state, Duration timeout) {
         SelectionKey key = null;
         try {
             key = channel.register(selector, interestOps(channel, state));
