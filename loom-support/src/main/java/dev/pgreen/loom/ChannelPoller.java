@@ -113,7 +113,7 @@ final class ChannelPoller {
         } finally {
             w.abandon();
         }
-        return w.state == Waiter.READY;
+        return w.state == Waiter.READY && !dead;
     }
 
     /**
@@ -124,11 +124,18 @@ final class ChannelPoller {
      */
     private static final long CLOSED_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /**
+     * The poller selects at least this often even when nothing happens: a channel
+     * closed while registered here keeps its file descriptor until a selection
+     * deregisters its key (the socket itself is shut at once).
+     */
+    private static final long DEREGISTER_MILLIS = 1000;
+
     private void run() {
         try {
             while (!dead) {
                 register();
-                selector.select();
+                selector.select(DEREGISTER_MILLIS);
                 fire();
             }
         } catch (IOException | RuntimeException | Error e) {

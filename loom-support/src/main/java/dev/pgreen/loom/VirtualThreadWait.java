@@ -2,12 +2,11 @@ package dev.pgreen.loom;
 
 import dev.pgreen.Connection;
 import dev.pgreen.PollState;
-import dev.pgreen.WaitCallback;
+import dev.pgreen.PollingWait;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.wait.SelectWait;
 
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.time.Duration;
 
 /**
@@ -17,85 +16,70 @@ import java.time.Duration;
  * code runs on virtual threads unchanged once this is installed
  * ({@link Loom#install()} or {@link Loom#install(Connection)}).
  *
- * <p>The readiness of all waiting channels is watched by one shared poller (a
- * platform daemon thread owning a {@code Selector}); see {@code loom-support/README.md}
- * for why this, and not a {@code Selector} per thread nor the JDK's own poller,
- * and for what it costs per wait.
+ * <p>The readiness of every waiting channel is watched by one shared poller (a
+ * platform daemon thread owning a {@code Selector}); {@code loom-support/README.md}
+ * says why this, and not a {@code Selector} per thread nor the JDK's own poller,
+ * and what it costs per wait.
  *
- * <p>On a platform thread it is {@link SelectWait}: blocking a platform thread
- * is what platform threads are for, and a thread-local selector is the cheaper wait there.
+ * <p>On a platform thread it is a {@link SelectWait}: a thread-local selector is
+ * the cheaper wait there, and blocking is what platform threads are for.
  *
- * <p>Interrupt: when the waiting thread is interrupted it sends a cancel request
- * ({@link Connection#cancel()}), keeps polling until the server has answered, so
- * the protocol stream is never left half-read, and restores the interrupt flag;
- * the statement then fails with {@code QueryCanceledException} and the connection
- * stays usable. The interrupt never reaches a channel operation (the driver keeps
- * it away from its own I/O, and parking does not touch the channel), so it never
- * closes the socket. A timeout ({@link Connection#waitTimeout()}) is honoured as
- * an upper bound on each park; the driver's next {@code poll()} reports it.
+ * <p>Interrupts and timeouts follow {@link PollingWait}: an interrupted thread
+ * sends a cancel request, keeps polling until the server has answered (so the
+ * stream is never left half-read), and gets {@code QueryCanceledException} with
+ * its interrupt flag restored and its connection usable. Parking never touches
+ * the channel, and the driver keeps the interrupt flag away from its own channel
+ * I/O, so an interrupt never closes the socket.
  */
-public class VirtualThreadWait implements WaitCallback {
+public class VirtualThreadWait extends PollingWait {
     private final SelectWait platformWait = new SelectWait();
+    private final boolean parkAnyThread;
 
     public VirtualThreadWait() {
+        this(false);
+    }
+
+    /** With {@code parkAnyThread}, platform threads park with the poller too (tests drive the poller this way). */
+    VirtualThreadWait(boolean parkAnyThread) {
+        this.parkAnyThread = parkAnyThread;
     }
 
     @Override
     public void await(Connection conn) {
-        if (Thread.currentThread().isVirtual()) {
-            drive(conn, 0, false, null);
+        if (parkAnyThread || Thread.currentThread().isVirtual()) {
+            super.await(conn);
         } else {
             platformWait.await(conn);
         }
     }
 
+    @Override
+    protected void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout) {
+        ChannelPoller.get().await(channel, interestOps(channel, state), toNanos(timeout));
+    }
+
     /**
-     * Drives {@code conn} like {@link #await} but gives up at {@code deadlineNanos}
-     * (a {@link System#nanoTime()} value) with an {@link OperationalException}
-     * naming {@code what}, which closes the connection. Parks on any kind of thread:
-     * the pool uses it to bound its own statements (validation, rollback on return).
+     * Drives {@code conn} as {@link #await} does on a virtual thread, on any thread,
+     * but fails with an {@link OperationalException} naming {@code what} once
+     * {@code deadlineNanos} (a {@link System#nanoTime()} value) has passed, which
+     * closes the connection. The pool bounds its own statements with it.
      */
-    void awaitUntil(Connection conn, long deadlineNanos, String what) {
-        drive(conn, deadlineNanos, true, what);
-    }
-
-    private static void drive(Connection conn, long deadlineNanos, boolean bounded, String what) {
-        boolean interrupted = false;
-        boolean cancelled = false;
-        try {
-            for (PollState state = conn.poll(); state != PollState.OK; state = conn.poll()) {
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                    if (!cancelled) {
-                        cancelled = true;
-                        conn.cancel();
-                    }
+    static void awaitUntil(Connection conn, long deadlineNanos, String what) {
+        new PollingWait() {
+            @Override
+            protected void waitFor(Connection c, SelectableChannel channel, PollState state, Duration timeout) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new OperationalException(what + " timed out");
                 }
-                long timeout = toNanos(conn.waitTimeout());
-                if (bounded) {
-                    long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        throw new OperationalException(what + " timed out");
-                    }
-                    timeout = timeout < 0 ? left : Math.min(timeout, left);
-                }
-                SelectableChannel channel = conn.channel();
-                ChannelPoller.get().await(channel, interestOps(channel, state), timeout);
+                long nanos = toNanos(timeout);
+                ChannelPoller.get().await(channel, interestOps(channel, state), nanos < 0 ? left : Math.min(nanos, left));
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        }.await(conn);
     }
 
-    /** READ waits for OP_READ; WRITE for OP_WRITE, and OP_CONNECT too where the channel can still be connecting. */
-    static int interestOps(SelectableChannel channel, PollState state) {
-        int ops = state == PollState.READ ? SelectionKey.OP_READ : SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
-        return ops & channel.validOps();
-    }
-
-    private static long toNanos(Duration timeout) {
+    /** Nanoseconds, or -1 for no limit. */
+    static long toNanos(Duration timeout) {
         if (timeout == null) {
             return -1;
         }
@@ -108,6 +92,6 @@ public class VirtualThreadWait implements WaitCallback {
 
     @Override
     public String toString() {
-        return "VirtualThreadWait";
+        return parkAnyThread ? "VirtualThreadWait(park any thread)" : "VirtualThreadWait";
     }
 }

@@ -1,0 +1,78 @@
+package dev.pgreen.loom;
+
+import dev.pgreen.Connection;
+import dev.pgreen.Pgreen;
+import dev.pgreen.Row;
+import dev.pgreen.testing.TestServer;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Helpers shared by the module's tests. */
+final class LoomTesting {
+    static final Duration LIMIT = Duration.ofSeconds(60);
+
+    private LoomTesting() {}
+
+    /** Load tests hit 127.0.0.1 only: skipped against another machine's server. */
+    static void requireLoopback(TestServer server) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(server.host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        assumeTrue(loopback, "load tests run against a server on 127.0.0.1 only, not " + server.host());
+    }
+
+    static Connection connect(TestServer server) {
+        Connection c = Pgreen.connect(server.dsn());
+        c.setAutocommit(true);
+        return c;
+    }
+
+    /** Waits until the backend runs a statement (so a cancel or a kill lands mid-query). */
+    static void awaitActive(Connection observer, int pid) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Row row = observer.cursor()
+                    .execute("SELECT state FROM pg_stat_activity WHERE pid = %s", pid).fetchOne();
+            if (row != null && "active".equals(row.get(0))) {
+                return;
+            }
+            sleep(5);
+        }
+        fail("backend " + pid + " never became active");
+    }
+
+    /** Terminates a backend and waits until it is gone and its socket closed. */
+    static void terminate(Connection observer, int pid) {
+        observer.cursor().execute("SELECT pg_terminate_backend(%s)", pid);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            long left = (Long) observer.cursor()
+                    .execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", pid).fetchOne().get(0);
+            if (left == 0) {
+                // The backend leaves pg_stat_activity a moment before its process exits and its socket
+                // closes; until then the client sees the FATAL message but no end of stream.
+                sleep(200);
+                return;
+            }
+            sleep(5);
+        }
+        fail("backend " + pid + " did not exit");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
