@@ -19,8 +19,11 @@ public final class Bench {
     static {
         WORKLOADS.put("W1", W1SelectOne::new);
         WORKLOADS.put("W2", W2WideRead::new);
+        WORKLOADS.put("W3", () -> new W3PooledPointSelects(true));
+        WORKLOADS.put("W3p", () -> new W3PooledPointSelects(false));
         WORKLOADS.put("W4", W4Insert::new);
         WORKLOADS.put("W5", W5NotifyLatency::new);
+        WORKLOADS.put("W7", W7Greenness::new);
     }
 
     private Bench() {}
@@ -90,8 +93,9 @@ public final class Bench {
     }
 
     private static void print(Workload w, List<Subject> subjects, List<double[][]> results) {
-        System.out.printf("%s (%s)%n", w.id(), w.higherIsBetter() ? "higher is better" : "lower is better");
+        System.out.println(w.id());
         for (int f = 0; f < w.figures().size(); f++) {
+            System.out.printf("  %s (%s is better)%n", w.figures().get(f), w.higherIsBetter(f) ? "higher" : "lower");
             for (int s = 0; s < subjects.size(); s++) {
                 Stats st = Stats.of(results.get(s)[f]);
                 boolean peer = !subjects.get(s).name().startsWith("pgreen");

@@ -12,6 +12,8 @@ final class Servers {
     private final String user;
     private final String password;
 
+    private TestServer local;
+
     private Servers(String dsn, String jdbcUrl, String user, String password) {
         this.dsn = dsn;
         this.jdbcUrl = jdbcUrl;
@@ -23,8 +25,10 @@ final class Servers {
         TestServer s = TestServer.get();
         // Settings of WORKLOADS.md: synchronous_commit=off and wal_level=logical (the harness sets both).
         s.psql("SELECT 1");
-        return new Servers(s.dsn(), "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + s.database(),
+        Servers servers = new Servers(s.dsn(), "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + s.database(),
                 s.user(), null);
+        servers.local = s;
+        return servers;
     }
 
     static Servers of(String host, int port, String db, String user, String password) {
@@ -35,6 +39,35 @@ final class Servers {
 
     String dsn() {
         return dsn;
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    String user() {
+        return user;
+    }
+
+    /** pgbench -i -s 10 data (W3), made once on the local server. */
+    void ensurePgbenchData() throws Exception {
+        try (java.sql.Connection c = jdbc(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'pgbench_accounts'")) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+                return;
+            }
+        }
+        if (local == null) {
+            throw new IllegalStateException("no pgbench_accounts table: run pgbench -i -s 10 on the server first");
+        }
+        Process p = new ProcessBuilder(local.binDir() + "/pgbench", "-i", "-s", "10", "-q", "-h", local.host(),
+                "-p", String.valueOf(local.port()), "-U", local.user(), local.database())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("pgbench -i -s 10 failed");
+        }
     }
 
     java.sql.Connection jdbc() throws java.sql.SQLException {

@@ -29,11 +29,6 @@ final class W5NotifyLatency implements Workload {
         return List.of("p50 µs", "p99 µs");
     }
 
-    @Override
-    public boolean higherIsBetter() {
-        return false;
-    }
-
     /** The listening side: blocks until the next notification and returns when it arrived (nanoTime). */
     private interface Listener extends AutoCloseable {
         long next() throws Exception;

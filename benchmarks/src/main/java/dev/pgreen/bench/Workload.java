@@ -9,9 +9,10 @@ interface Workload {
     /** The figures each round yields, e.g. "queries/s" or "p50 µs". */
     List<String> figures();
 
-    /** Whether larger figures are better (rates) or smaller ones (latencies). */
-    default boolean higherIsBetter() {
-        return true;
+    /** Whether a larger value of figure {@code f} is better (rates) or a smaller one (latencies, times). */
+    default boolean higherIsBetter(int f) {
+        String figure = figures().get(f);
+        return !(figure.contains("µs") || figure.endsWith(" s"));
     }
 
     /** Which pgreen subject a peer subject is compared with (ratio pgreen / peer); by default the first. */

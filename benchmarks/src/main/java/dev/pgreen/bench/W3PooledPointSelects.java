@@ -1,0 +1,144 @@
+package dev.pgreen.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgreen.Cursor;
+import dev.pgreen.loom.Loom;
+import dev.pgreen.loom.PgPool;
+import dev.pgreen.loom.PooledConnection;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * W3: 10,000 virtual threads (W3p: 16 platform threads) over a pool of 16
+ * connections, each task 10 point selects on pgbench_accounts by a random aid
+ * on one borrowed connection. Latency is per select, the pool wait excluded.
+ */
+final class W3PooledPointSelects implements Workload {
+    static final int TASKS = 10_000;
+    static final int QUERIES_PER_TASK = 10;
+    static final int POOL = 16;
+    private static final int ACCOUNTS = 1_000_000;
+
+    private final boolean virtualThreads;
+
+    W3PooledPointSelects(boolean virtualThreads) {
+        this.virtualThreads = virtualThreads;
+    }
+
+    @Override
+    public String id() {
+        return virtualThreads ? "W3" : "W3p";
+    }
+
+    @Override
+    public List<String> figures() {
+        return List.of("queries/s", "p50 µs", "p99 µs");
+    }
+
+    @Override
+    public void prepare(Servers servers) throws Exception {
+        servers.ensurePgbenchData();
+    }
+
+    /** One task: borrow a connection, run the point selects, record each one's latency, give it back. */
+    private interface Task {
+        void run(long[] latencies, int offset) throws Exception;
+    }
+
+    private static int randomAid() {
+        return 1 + ThreadLocalRandom.current().nextInt(ACCOUNTS);
+    }
+
+    @Override
+    public List<Subject> subjects(Servers servers) {
+        return List.of(subject("pgreen PgPool", servers, () -> {
+            PgPool pool = PgPool.builder(servers.dsn()).maxSize(POOL).autocommit(true)
+                    .waitCallback(Loom.waitCallback()).build();
+            return new Pool(pool::close, (latencies, offset) -> {
+                try (PooledConnection pc = pool.acquire()) {
+                    Cursor cur = pc.cursor();
+                    for (int q = 0; q < QUERIES_PER_TASK; q++) {
+                        long t0 = System.nanoTime();
+                        int aid = randomAid();
+                        if (cur.execute("SELECT abalance FROM pgbench_accounts WHERE aid = %s", aid).fetchOne() == null) {
+                            throw new IllegalStateException("no account " + aid);
+                        }
+                        latencies[offset + q] = System.nanoTime() - t0;
+                    }
+                }
+            });
+        }), subject("pgjdbc HikariCP", servers, () -> {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(servers.jdbcUrl());
+            config.setUsername(servers.user());
+            config.setMaximumPoolSize(POOL);
+            config.setMinimumIdle(POOL);
+            HikariDataSource ds = new HikariDataSource(config);
+            return new Pool(ds::close, (latencies, offset) -> {
+                try (java.sql.Connection c = ds.getConnection();
+                     PreparedStatement ps = c.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {
+                    for (int q = 0; q < QUERIES_PER_TASK; q++) {
+                        long t0 = System.nanoTime();
+                        int aid = randomAid();
+                        ps.setInt(1, aid);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next()) {
+                                throw new IllegalStateException("no account " + aid);
+                            }
+                        }
+                        latencies[offset + q] = System.nanoTime() - t0;
+                    }
+                }
+            });
+        }));
+    }
+
+    private record Pool(AutoCloseable closer, Task query) {}
+
+    private interface PoolFactory {
+        Pool open() throws Exception;
+    }
+
+    private Subject subject(String name, Servers servers, PoolFactory factory) {
+        return new Subject() {
+            public String name() {
+                return name;
+            }
+
+            public double[] round() throws Exception {
+                Pool pool = factory.open();
+                long[] latencies = new long[TASKS * QUERIES_PER_TASK];
+                try (ExecutorService exec = virtualThreads ? Executors.newVirtualThreadPerTaskExecutor()
+                        : Executors.newFixedThreadPool(POOL)) {
+                    long start = System.nanoTime();
+                    List<Future<?>> futures = new ArrayList<>(TASKS);
+                    for (int t = 0; t < TASKS; t++) {
+                        int task = t;
+                        futures.add(exec.submit(() -> {
+                            pool.query().run(latencies, task * QUERIES_PER_TASK);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : futures) {
+                        f.get();
+                    }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    Arrays.sort(latencies);
+                    return new double[] {latencies.length / seconds, latencies[latencies.length / 2] / 1e3,
+                            latencies[latencies.length * 99 / 100] / 1e3};
+                } finally {
+                    pool.closer().close();
+                }
+            }
+        };
+    }
+}
