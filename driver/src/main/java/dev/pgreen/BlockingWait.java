@@ -15,6 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection, so a wait costs one interest update and one select.
  */
 final class BlockingWait extends PollingWait {
+    /** Waits from the state the driver's own first step returned. */
+    void awaitAfter(Connection conn, PollState first) {
+        awaitFrom(conn, first);
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
     private Selector selector;
     private SelectionKey key;

@@ -120,7 +120,11 @@ public class Connection implements AutoCloseable {
             PollState first = transport.step();
             WaitCallback cb = registeredWaitCallback();
             if (cb != null || first != PollState.OK) {
-                (cb != null ? cb : blockingWait).await(this);
+                if (cb != null) {
+                    cb.await(this);
+                } else {
+                    blockingWait.awaitAfter(this, first);
+                }
                 if (core.isBusy()) {
                     throw new InterfaceException("the wait callback returned before the operation completed");
                 }

@@ -23,13 +23,21 @@ public abstract class PollingWait implements WaitCallback {
 
     @Override
     public void await(Connection conn) {
+        awaitFrom(conn, conn.poll());
+    }
+
+    /**
+     * The same loop, for a caller that has just polled and got {@code first}:
+     * it waits for that at once instead of polling again.
+     */
+    protected void awaitFrom(Connection conn, PollState first) {
         boolean interrupted = false;
         long cancelledAt = 0;
         boolean cancelled = false;
         Duration budget = statementBudget();
         long cancelAt = budget == null ? 0 : System.nanoTime() + budget.toNanos();
         try {
-            for (PollState state = conn.poll(); state != PollState.OK; state = conn.poll()) {
+            for (PollState state = first; state != PollState.OK; state = conn.poll()) {
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }

@@ -169,7 +169,8 @@ public final class Transport {
                 if (ch.isConnectionPending() && !finishConnect(ch)) {
                     return PollState.WRITE;
                 }
-                if (!flush(ch)) {
+                int written = flush(ch);
+                if (written < 0) {
                     return PollState.WRITE;
                 }
                 boolean busy = core.isBusy();
@@ -177,6 +178,10 @@ public final class Transport {
                     // Keep what the server sent meanwhile (an error ends a COPY early) from piling up.
                     readAvailable(ch);
                     continue;
+                }
+                if (written > 0 && busy && !core.decoder().hasPartialMessage()) {
+                    // The reply to what just left cannot be here yet: skip a read that would find nothing.
+                    return PollState.READ;
                 }
                 int n = ch.read(core.decoder().buffer());
                 if (n < 0) {
@@ -225,15 +230,19 @@ public final class Transport {
         }
     }
 
-    private boolean flush(SocketChannel ch) throws IOException {
+    /** Writes what the core has to send; returns the bytes written, or -1 when the socket is full. */
+    private int flush(SocketChannel ch) throws IOException {
         ByteBuffer out = core.encoder().pending();
+        int written = 0;
         try {
             while (out.hasRemaining()) {
-                if (ch.write(out) == 0) {
-                    return false;
+                int n = ch.write(out);
+                if (n == 0) {
+                    return -1;
                 }
+                written += n;
             }
-            return true;
+            return written;
         } finally {
             core.encoder().compact();
         }
