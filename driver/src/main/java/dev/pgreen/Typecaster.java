@@ -1,5 +1,8 @@
 package dev.pgreen;
 
+import dev.pgreen.typecast.BytesCaster;
+
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A named caster for a set of type OIDs (psycopg2's typecaster object). */
@@ -7,6 +10,8 @@ public final class Typecaster {
     private final int[] oids;
     private final String name;
     private final Caster caster;
+    /** The caster again when it can read the value's bytes directly (the built-ins), else null. */
+    private final BytesCaster bytes;
 
     public Typecaster(int[] oids, String name, Caster caster) {
         if (oids == null || name == null || caster == null) {
@@ -15,6 +20,7 @@ public final class Typecaster {
         this.oids = oids.clone();
         this.name = name;
         this.caster = caster;
+        this.bytes = caster instanceof BytesCaster b ? b : null;
     }
 
     public int[] oids() {
@@ -27,6 +33,18 @@ public final class Typecaster {
 
     public Object cast(String value, Cursor cur) {
         return caster.cast(value, cur);
+    }
+
+    /**
+     * Casts a value from its UTF-8 text {@code buf[off, off + len)} as it arrived, {@code len < 0} for SQL NULL.
+     * The built-ins parse the bytes in place; any other caster receives the decoded String.
+     */
+    public Object cast(byte[] buf, int off, int len, Cursor cur) {
+        if (len < 0) {
+            return caster.cast(null, cur);
+        }
+        BytesCaster b = bytes;
+        return b != null ? b.cast(buf, off, len, cur) : caster.cast(new String(buf, off, len, StandardCharsets.UTF_8), cur);
     }
 
     @Override

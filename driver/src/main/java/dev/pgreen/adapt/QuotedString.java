@@ -7,12 +7,21 @@ import dev.pgreen.errors.DataException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A string literal, escaped for the connection's {@code standard_conforming_strings}
- * (read by {@link #prepare(Connection)}; on when there is no connection).
+ * A string literal, escaped for the connection: {@code standard_conforming_strings} (read by
+ * {@link #prepare(Connection)}; on when there is no connection) decides whether backslashes are doubled under
+ * {@code E''}, and the session's {@code client_encoding} whether the text can be sent at all.
+ *
+ * <p>pgreen sends every query in UTF-8, in which no byte of a multi-byte character is a quote or a backslash,
+ * so doubling quotes (and backslashes) is a complete escape. Should a session switch its
+ * {@code client_encoding} to anything but UTF8 or SQL_ASCII, the server would read those bytes differently
+ * (in SJIS or BIG5 a second byte can be a backslash): non-ASCII text then raises {@link DataException}
+ * rather than go out misread. A NUL character, which PostgreSQL text cannot hold, and an unpaired surrogate,
+ * which has no UTF-8 form, raise {@link DataException} too: a value is never silently truncated or changed.
  */
 public final class QuotedString implements SqlQuote {
     private final String value;
     private boolean standardConformingStrings = true;
+    private String clientEncoding;
 
     public QuotedString(String value) {
         this.value = value;
@@ -25,10 +34,15 @@ public final class QuotedString implements SqlQuote {
     @Override
     public void prepare(Connection conn) {
         standardConformingStrings = !"off".equals(conn.parameterStatus("standard_conforming_strings"));
+        clientEncoding = conn.parameterStatus("client_encoding");
     }
 
     @Override
     public byte[] getQuoted() {
+        if (value == null) {
+            return "NULL".getBytes(StandardCharsets.US_ASCII);
+        }
+        checkEncoding(value, clientEncoding);
         return quote(value, standardConformingStrings).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -41,13 +55,24 @@ public final class QuotedString implements SqlQuote {
             char c = s.charAt(i);
             switch (c) {
                 case '\0' -> throw new DataException(
-                        "a string literal cannot contain NUL (0x00) characters: PostgreSQL text cannot hold them");
+                        "a string literal cannot contain NUL (0x00) characters: PostgreSQL text cannot hold them"
+                                + " (at index " + i + " of a string of " + s.length() + ")");
                 case '\'' -> sb.append("''");
                 case '\\' -> {
                     hasBackslash = true;
                     sb.append(standardConformingStrings ? "\\" : "\\\\");
                 }
-                default -> sb.append(c);
+                default -> {
+                    if (Character.isSurrogate(c)) {
+                        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                            sb.append(c).append(s.charAt(++i));
+                            continue;
+                        }
+                        throw new DataException("a string with an unpaired surrogate (U+" + Integer.toHexString(c).toUpperCase()
+                                + " at index " + i + ") has no UTF-8 form: it cannot be sent unchanged");
+                    }
+                    sb.append(c);
+                }
             }
         }
         sb.append('\'');
@@ -55,6 +80,20 @@ public final class QuotedString implements SqlQuote {
             sb.insert(0, 'E');
         }
         return sb.toString();
+    }
+
+    /** Non-ASCII text needs the session to read UTF-8, which is what pgreen sends. */
+    static void checkEncoding(String s, String clientEncoding) {
+        if (clientEncoding == null || clientEncoding.equalsIgnoreCase("UTF8") || clientEncoding.equalsIgnoreCase("UTF-8")
+                || clientEncoding.equalsIgnoreCase("UNICODE") || clientEncoding.equalsIgnoreCase("SQL_ASCII")) {
+            return;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                throw new DataException("cannot send non-ASCII text: the session's client_encoding is " + clientEncoding
+                        + ", but pgreen sends UTF-8 (SET client_encoding TO 'UTF8')");
+            }
+        }
     }
 
     @Override

@@ -9,43 +9,53 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Parses PostgreSQL's array text form ({@code {1,NULL,"a \"b\""}}, nested,
- * with an optional {@code [1:3]=} bounds prefix) into unmodifiable lists,
- * casting each element with the element type's caster.
+ * Parses PostgreSQL's array text form ({@code {1,NULL,"a \"b\""}}, nested, with an optional {@code [1:3]=}
+ * bounds prefix) into unmodifiable lists, casting each element with the element type's caster. It reads the
+ * array's bytes in place: an element without escapes is cast from its own bytes, without a copy.
  */
 final class ArrayParser {
-    private final String text;
+    private final byte[] b;
+    private final int start;
+    private final int end;
     private final Typecaster element;
     private final Cursor cur;
-    private final char delimiter;
+    private final byte delimiter;
     private int pos;
 
-    private ArrayParser(String text, Typecaster element, Cursor cur, char delimiter) {
-        this.text = text;
+    private ArrayParser(byte[] b, int off, int len, Typecaster element, Cursor cur, char delimiter) {
+        this.b = b;
+        this.start = off;
+        this.end = off + len;
+        this.pos = off;
         this.element = element;
         this.cur = cur;
-        this.delimiter = delimiter;
+        this.delimiter = (byte) delimiter;
     }
 
     static List<Object> parse(String text, Typecaster element, Cursor cur, char delimiter) {
-        ArrayParser p = new ArrayParser(text, element, cur, delimiter);
+        byte[] bytes = Text.utf8(text);
+        return parse(bytes, 0, bytes.length, element, cur, delimiter);
+    }
+
+    static List<Object> parse(byte[] b, int off, int len, Typecaster element, Cursor cur, char delimiter) {
+        ArrayParser p = new ArrayParser(b, off, len, element, cur, delimiter);
         if (p.peek() == '[') {
             // Non-default lower bounds: "[0:2]={...}"; the list keeps the elements, not the bounds.
-            int eq = text.indexOf('=');
-            if (eq < 0) throw p.malformed();
-            p.pos = eq + 1;
+            while (p.pos < p.end && b[p.pos] != '=') p.pos++;
+            if (p.pos == p.end) throw p.malformed();
+            p.pos++;
         }
         List<Object> result = p.array();
-        if (p.pos != text.length()) throw p.malformed();
+        if (p.pos != p.end) throw p.malformed();
         return result;
     }
 
-    private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\0';
+    private int peek() {
+        return pos < end ? b[pos] : -1;
     }
 
     private DataException malformed() {
-        return new DataException("malformed array literal: " + text);
+        return new DataException("malformed array literal: " + Text.string(b, start, end - start));
     }
 
     private List<Object> array() {
@@ -57,14 +67,13 @@ final class ArrayParser {
             return Collections.unmodifiableList(items);
         }
         for (;;) {
-            char c = peek();
+            int c = peek();
             if (c == '{') {
                 items.add(array());
             } else if (c == '"') {
-                items.add(element.cast(quoted(), cur));
+                items.add(quoted());
             } else {
-                String raw = unquoted();
-                items.add(element.cast(raw.equals("NULL") ? null : raw, cur));
+                items.add(unquoted());
             }
             c = peek();
             pos++;
@@ -73,31 +82,46 @@ final class ArrayParser {
         }
     }
 
-    private String quoted() {
-        StringBuilder sb = new StringBuilder();
-        pos++;
-        for (;;) {
-            if (pos >= text.length()) throw malformed();
-            char c = text.charAt(pos++);
-            if (c == '"') return sb.toString();
-            if (c == '\\') {
-                if (pos >= text.length()) throw malformed();
-                c = text.charAt(pos++);
+    private Object quoted() {
+        int from = ++pos;
+        boolean escaped = false;
+        while (pos < end && b[pos] != '"') {
+            if (b[pos] == '\\') {
+                escaped = true;
+                pos++;
             }
-            sb.append(c);
-        }
-    }
-
-    private String unquoted() {
-        int start = pos;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == delimiter || c == '}') break;
             pos++;
         }
-        if (pos >= text.length()) throw malformed();
-        String raw = text.substring(start, pos).strip();
-        if (raw.isEmpty()) throw malformed(); // "{1,,2}": an empty string is always quoted
-        return raw;
+        if (pos >= end) throw malformed();
+        int to = pos++;
+        if (!escaped) {
+            return element.cast(b, from, to - from, cur);
+        }
+        byte[] out = new byte[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (b[i] == '\\') i++;
+            out[n++] = b[i];
+        }
+        return element.cast(out, 0, n, cur);
+    }
+
+    private Object unquoted() {
+        int from = pos;
+        while (pos < end && b[pos] != delimiter && b[pos] != '}') pos++;
+        if (pos >= end) throw malformed();
+        int to = pos;
+        while (from < to && isSpace(b[from])) from++;
+        while (to > from && isSpace(b[to - 1])) to--;
+        if (from == to) throw malformed(); // "{1,,2}": an empty string is always quoted
+        if (to - from == 4 && (b[from] | 0x20) == 'n' && (b[from + 1] | 0x20) == 'u' && (b[from + 2] | 0x20) == 'l'
+                && (b[from + 3] | 0x20) == 'l') {
+            return element.cast(b, from, -1, cur);
+        }
+        return element.cast(b, from, to - from, cur);
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
     }
 }
