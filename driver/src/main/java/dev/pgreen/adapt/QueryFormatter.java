@@ -15,9 +15,63 @@ import java.util.Map;
 public final class QueryFormatter {
     private QueryFormatter() {}
 
+    /** What a placeholder is replaced with: one of the two styles refuses the other. */
+    private interface Placeholders {
+        String positional();
+
+        /** Called at {@code %(}, before the name is read: the positional style refuses it here. */
+        void expectNamed();
+
+        String named(String name);
+    }
+
     public static String format(String sql, Object[] args, Connection conn) {
-        StringBuilder sb = new StringBuilder(sql.length() + 16 * args.length);
-        int next = 0;
+        int[] next = {0};
+        String out = scan(sql, 16 * args.length, new Placeholders() {
+            public String positional() {
+                if (next[0] >= args.length) {
+                    throw new ProgrammingException("not enough arguments for the query: it has more %s placeholders than the "
+                            + args.length + " argument(s) given");
+                }
+                return quote(args[next[0]++], conn);
+            }
+
+            public void expectNamed() {
+                throw new ProgrammingException("the query uses %(name)s placeholders: pass the arguments as a Map");
+            }
+
+            public String named(String name) {
+                throw new IllegalStateException("unreachable: expectNamed() refused");
+            }
+        });
+        if (next[0] < args.length) {
+            throw new ProgrammingException("not all arguments converted during query formatting: "
+                    + args.length + " given, " + next[0] + " used");
+        }
+        return out;
+    }
+
+    public static String format(String sql, Map<String, ?> args, Connection conn) {
+        return scan(sql, 16 * args.size(), new Placeholders() {
+            public String positional() {
+                throw new ProgrammingException("the query uses %s placeholders: pass the arguments positionally, not as a Map");
+            }
+
+            public void expectNamed() {
+            }
+
+            public String named(String name) {
+                if (!args.containsKey(name)) {
+                    throw new ProgrammingException("query argument missing: no value for %(" + name + ")s");
+                }
+                return quote(args.get(name), conn);
+            }
+        });
+    }
+
+    /** Copies {@code sql}, replacing {@code %s}, {@code %(name)s} and {@code %%}. */
+    private static String scan(String sql, int extra, Placeholders placeholders) {
+        StringBuilder sb = new StringBuilder(sql.length() + extra);
         int i = 0;
         while (i < sql.length()) {
             char c = sql.charAt(i);
@@ -31,40 +85,10 @@ public final class QueryFormatter {
                 sb.append('%');
                 i += 2;
             } else if (spec == 's') {
-                if (next >= args.length) {
-                    throw new ProgrammingException("not enough arguments for the query: it has more %s placeholders than the "
-                            + args.length + " argument(s) given");
-                }
-                sb.append(quote(args[next++], conn));
+                sb.append(placeholders.positional());
                 i += 2;
             } else if (spec == '(') {
-                throw new ProgrammingException("the query uses %(name)s placeholders: pass the arguments as a Map");
-            } else {
-                throw badPlaceholder(sql, i);
-            }
-        }
-        if (next < args.length) {
-            throw new ProgrammingException("not all arguments converted during query formatting: "
-                    + args.length + " given, " + next + " used");
-        }
-        return sb.toString();
-    }
-
-    public static String format(String sql, Map<String, ?> args, Connection conn) {
-        StringBuilder sb = new StringBuilder(sql.length() + 16 * args.size());
-        int i = 0;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (c != '%') {
-                sb.append(c);
-                i++;
-                continue;
-            }
-            char spec = charAt(sql, i + 1);
-            if (spec == '%') {
-                sb.append('%');
-                i += 2;
-            } else if (spec == '(') {
+                placeholders.expectNamed();
                 int close = sql.indexOf(')', i + 2);
                 if (close < 0) {
                     throw new ProgrammingException("incomplete placeholder: '%(' without ')' at position " + i);
@@ -72,14 +96,8 @@ public final class QueryFormatter {
                 if (charAt(sql, close + 1) != 's') {
                     throw badPlaceholder(sql, close);
                 }
-                String name = sql.substring(i + 2, close);
-                if (!args.containsKey(name)) {
-                    throw new ProgrammingException("query argument missing: no value for %(" + name + ")s");
-                }
-                sb.append(quote(args.get(name), conn));
+                sb.append(placeholders.named(sql.substring(i + 2, close)));
                 i = close + 2;
-            } else if (spec == 's') {
-                throw new ProgrammingException("the query uses %s placeholders: pass the arguments positionally, not as a Map");
             } else {
                 throw badPlaceholder(sql, i);
             }
