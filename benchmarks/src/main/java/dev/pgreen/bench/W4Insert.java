@@ -3,6 +3,7 @@ package dev.pgreen.bench;
 import dev.pgreen.Connection;
 import dev.pgreen.Cursor;
 import dev.pgreen.Pgreen;
+import dev.pgreen.extras.Batches;
 import org.postgresql.PGConnection;
 
 import java.io.ByteArrayInputStream;
@@ -29,10 +30,14 @@ final class W4Insert implements Workload {
         return List.of("rows/s");
     }
 
-    /** executeMany against the batches, COPY against CopyManager. */
+    /** executeMany against the plain batch, executeValues against the rewritten one, COPY against CopyManager. */
     @Override
     public int pgreenCounterpart(int peerSubject) {
-        return peerSubject == 4 ? 1 : 0;
+        return switch (peerSubject) {
+            case 4 -> 1;
+            case 5 -> 2;
+            default -> 0;
+        };
     }
 
     private static void recreate(Servers servers, String table) throws Exception {
@@ -65,6 +70,17 @@ final class W4Insert implements Workload {
                         cur.executeMany("INSERT INTO w4_pgreen VALUES (%s, %s, %s::timestamptz)", rows);
                         conn.commit();
                         check(cur.rowCount());
+                        return rate(start);
+                    }
+                }),
+                subject("pgreen executeValues", () -> {
+                    recreate(servers, "w4_pgreen_values");
+                    try (Connection conn = Pgreen.connect(servers.dsn())) {
+                        long start = System.nanoTime();
+                        long n = Batches.executeValues(conn.cursor(), "INSERT INTO w4_pgreen_values VALUES %s", rows,
+                                "(%s, %s, %s::timestamptz)", 1000);
+                        conn.commit();
+                        check(n);
                         return rate(start);
                     }
                 }),

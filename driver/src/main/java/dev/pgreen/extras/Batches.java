@@ -1,0 +1,134 @@
+package dev.pgreen.extras;
+
+import dev.pgreen.Cursor;
+import dev.pgreen.adapt.QueryFormatter;
+import dev.pgreen.errors.ProgrammingException;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fast bulk execution, psycopg2.extras' {@code execute_batch} and
+ * {@code execute_values}: fewer round trips and, for VALUES, fewer statements
+ * for the server to parse. Opt-in, because a multi-row INSERT fires
+ * statement-level triggers once, not once per row.
+ */
+public final class Batches {
+    private Batches() {}
+
+    /**
+     * Runs {@code sql} once per element of {@code argsList} (an {@code Object[]},
+     * a {@code List} or a {@code Map}), {@code pageSize} statements per round
+     * trip, each page one multi-statement query (in autocommit, a page commits or
+     * fails as a whole). As in psycopg2, the cursor's rowCount afterwards is that
+     * of the last statement only.
+     */
+    public static void executeBatch(Cursor cur, String sql, Iterable<?> argsList, int pageSize) {
+        requirePositive(pageSize);
+        StringBuilder page = new StringBuilder();
+        int inPage = 0;
+        for (Object args : argsList) {
+            // A newline ends any trailing "--" comment before the separator.
+            page.append(format(cur, sql, args)).append("\n;\n");
+            if (++inPage == pageSize) {
+                run(cur, page);
+                inPage = 0;
+            }
+        }
+        if (inPage > 0) {
+            run(cur, page);
+        }
+    }
+
+    /**
+     * Runs {@code sql}, whose one {@code %s} stands for a VALUES list, with
+     * {@code pageSize} rows per statement: {@code executeValues(cur, "INSERT
+     * INTO t (a, b) VALUES %s", rows, 1000)}. Each row is formatted with
+     * {@code template} ({@code "(%s, %s)"}-style; null: one {@code %s} per
+     * value). Returns the rows affected in all.
+     */
+    public static long executeValues(Cursor cur, String sql, Iterable<?> argsList, String template, int pageSize) {
+        requirePositive(pageSize);
+        int at = valuesPlaceholder(sql);
+        String head = sql.substring(0, at).replace("%%", "%");
+        String tail = sql.substring(at + 2).replace("%%", "%");
+        long total = 0;
+        Iterator<?> rows = argsList.iterator();
+        while (rows.hasNext()) {
+            StringBuilder statement = new StringBuilder(head);
+            for (int n = 0; n < pageSize && rows.hasNext(); n++) {
+                Object row = rows.next();
+                if (n > 0) {
+                    statement.append(',');
+                }
+                statement.append(format(cur, template != null ? template : defaultTemplate(row), row));
+            }
+            statement.append(tail);
+            total += run(cur, statement);
+        }
+        return total;
+    }
+
+    public static long executeValues(Cursor cur, String sql, Iterable<?> argsList) {
+        return executeValues(cur, sql, argsList, null, 100);
+    }
+
+    private static int valuesPlaceholder(String sql) {
+        int found = -1;
+        for (int i = 0; i < sql.length() - 1; i++) {
+            if (sql.charAt(i) != '%') {
+                continue;
+            }
+            char next = sql.charAt(i + 1);
+            if (next == 's') {
+                if (found >= 0) {
+                    throw new ProgrammingException("executeValues takes exactly one %s (the VALUES list): " + sql);
+                }
+                found = i;
+            }
+            i++; // skip the escaped or placeholder character
+        }
+        if (found < 0) {
+            throw new ProgrammingException("executeValues needs one %s where the VALUES list goes: " + sql);
+        }
+        return found;
+    }
+
+    private static String defaultTemplate(Object row) {
+        int n = switch (row) {
+            case Object[] a -> a.length;
+            case List<?> l -> l.size();
+            case null, default -> throw new ProgrammingException(
+                    "without a template, executeValues rows must be Object[] or List");
+        };
+        StringBuilder t = new StringBuilder("(");
+        for (int i = 0; i < n; i++) {
+            t.append(i == 0 ? "%s" : ",%s");
+        }
+        return t.append(')').toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String format(Cursor cur, String sql, Object args) {
+        return switch (args) {
+            case Object[] a -> QueryFormatter.format(sql, a, cur.connection());
+            case List<?> l -> QueryFormatter.format(sql, l.toArray(), cur.connection());
+            case Map<?, ?> m -> QueryFormatter.format(sql, (Map<String, ?>) m, cur.connection());
+            case null, default -> throw new ProgrammingException(
+                    "batch arguments must be Object[], List or Map, not " + (args == null ? "null" : args.getClass().getName()));
+        };
+    }
+
+    private static long run(Cursor cur, StringBuilder sql) {
+        cur.execute(sql.toString());
+        sql.setLength(0);
+        return Math.max(0, cur.rowCount());
+    }
+
+    private static void requirePositive(int pageSize) {
+        if (pageSize < 1) {
+            throw new ProgrammingException("pageSize must be at least 1, not " + pageSize);
+        }
+    }
+}
