@@ -492,6 +492,38 @@ public class Connection implements AutoCloseable {
         return isolationLevel == null ? IsolationLevel.DEFAULT : isolationLevel;
     }
 
+    /** The read-only setting of {@link #setSession}, or null for the server's default. */
+    public Boolean readOnly() {
+        return readOnly;
+    }
+
+    /** The deferrable setting of {@link #setSession}, or null for the server's default. */
+    public Boolean deferrable() {
+        return deferrable;
+    }
+
+    /**
+     * Back to a clean state (psycopg2's {@code reset()}): the transaction in
+     * progress is rolled back and the session characteristics return to the
+     * server's defaults.
+     */
+    public void reset() {
+        refuseInAsync("reset");
+        try (Lock ignored = enter()) {
+            if (core.transactionStatus() != 'I') {
+                runInternal("ROLLBACK");
+            }
+            if (hasSessionSettings()) {
+                if (autocommit) {
+                    runInternal(sessionDefaults(true));
+                }
+                isolationLevel = null;
+                readOnly = null;
+                deferrable = null;
+            }
+        }
+    }
+
     private void refuseInTransaction(String what) {
         if (core.transactionStatus() != 'I') {
             throw new ProgrammingException(what + " cannot be used inside a transaction");

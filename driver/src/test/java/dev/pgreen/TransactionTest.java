@@ -383,4 +383,26 @@ class TransactionTest {
         assertEquals("NOTICE:  n10\n", notices.get(0), "the oldest are dropped");
         assertEquals("NOTICE:  n59\n", notices.get(49));
     }
+
+    @Test
+    void resetRollsBackAndRestoresTheSessionDefaults(TestServer server) {
+        try (Connection conn = Pgreen.connect(server.dsn())) {
+            conn.setSession(IsolationLevel.SERIALIZABLE, true, null);
+            assertEquals(Boolean.TRUE, conn.readOnly());
+            assertNull(conn.deferrable());
+            conn.cursor().execute("SELECT 1");
+            assertEquals(TransactionStatus.INTRANS, conn.transactionStatus());
+            conn.reset();
+            assertEquals(TransactionStatus.IDLE, conn.transactionStatus());
+            assertEquals(IsolationLevel.DEFAULT, conn.isolationLevel());
+            assertNull(conn.readOnly());
+            assertEquals("off", conn.cursor().execute("SHOW transaction_read_only").fetchOne().get(0));
+            conn.rollback();
+            conn.setAutocommit(true);
+            conn.setSession(IsolationLevel.REPEATABLE_READ, null, null);
+            assertEquals("repeatable read", conn.cursor().execute("SHOW transaction_isolation").fetchOne().get(0));
+            conn.reset();
+            assertEquals("read committed", conn.cursor().execute("SHOW transaction_isolation").fetchOne().get(0));
+        }
+    }
 }
