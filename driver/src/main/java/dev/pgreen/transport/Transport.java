@@ -46,6 +46,12 @@ public final class Transport {
 
     /** Starts a non-blocking connect to the server; {@link #step()} finishes it. */
     public static Transport open(ProtocolCore core, ConnectSettings settings) {
+        String sslmode = settings.sslmode();
+        if (sslmode.equals("require") || sslmode.startsWith("verify")) {
+            // Never fall back to plaintext when the caller demanded encryption.
+            throw new OperationalException("sslmode=" + sslmode + " requires SSL, which pgreen does not support yet: "
+                    + "connect with sslmode=disable, allow or prefer (plaintext), or over a Unix socket");
+        }
         Transport t = new Transport(core, settings);
         try {
             if (settings.isUnixSocket()) {
