@@ -367,6 +367,20 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code sql} for a cursor without opening a transaction first, as psycopg2
+     * does for FETCH, MOVE and CLOSE on WITH HOLD cursors and for closing named cursors.
+     */
+    QueryResult executeWithoutBegin(String sql, Cursor cursor) {
+        refuseInAsync("named cursors");
+        try (Lock ignored = enter()) {
+            SimpleQueryOperation query = new SimpleQueryOperation(sql);
+            core.submit(query);
+            run(query);
+            return query.result();
+        }
+    }
+
     /** Queues a BEGIN when outside autocommit and no transaction is open; it is pipelined with what follows. */
     private SimpleQueryOperation beginIfNeeded() {
         if (autocommit || core.transactionStatus() != 'I') {
@@ -521,6 +535,8 @@ public class Connection implements AutoCloseable {
                 readOnly = null;
                 deferrable = null;
             }
+            // As psycopg2's reset(): back to the default transaction mode too.
+            autocommit = false;
         }
     }
 
@@ -546,6 +562,10 @@ public class Connection implements AutoCloseable {
 
     /** A named (server-side) cursor: DECLAREd on execute, its rows fetched in batches as they are read. */
     public Cursor cursor(String name) {
+        if (name == null) {
+            // psycopg2: cursor(None) is a client-side cursor.
+            return cursor();
+        }
         ensureOpen();
         refuseInAsync("named cursors");
         if (name == null || name.isEmpty()) {
@@ -555,7 +575,12 @@ public class Connection implements AutoCloseable {
         return f == null ? new Cursor(this, name) : f.create(this, name);
     }
 
+    @SuppressWarnings("unchecked")
     public <T extends Cursor> T cursor(CursorFactory<T> factory) {
+        if (factory == null) {
+            // psycopg2: cursor(cursor_factory=None) uses the connection's factory.
+            return (T) cursor();
+        }
         ensureOpen();
         return factory.create(this, null);
     }

@@ -175,6 +175,33 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return executeFormatted(formatted);
     }
 
+    /**
+     * Calls a function with named arguments:
+     * {@code SELECT * FROM name("key" := value, ...)}, as psycopg2's {@code callproc} with a dict.
+     */
+    public Cursor callProc(String procName, Map<String, ?> args) {
+        ensureOpen();
+        if (name != null) {
+            throw new ProgrammingException("can't call callProc() on named cursors");
+        }
+        query = null;
+        if (args == null || args.isEmpty()) {
+            return executeFormatted("SELECT * FROM " + procName + "()");
+        }
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(procName.replace("%", "%%")).append('(');
+        Object[] values = new Object[args.size()];
+        int i = 0;
+        for (Map.Entry<String, ?> e : args.entrySet()) {
+            if (e.getKey() == null) {
+                throw new ProgrammingException("callProc argument names cannot be null");
+            }
+            sql.append(i == 0 ? "" : ",").append(Identifiers.quote(e.getKey()).replace("%", "%%")).append(":=%s");
+            values[i++] = e.getValue();
+        }
+        sql.append(')');
+        return executeFormatted(QueryFormatter.format(sql.toString(), values, conn));
+    }
+
     /** The query {@link #execute(String, Object...)} would send. */
     public String mogrify(String sql, Object... args) {
         ensureOpen();
@@ -228,11 +255,17 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private static Column column(Field f) {
         int precision = -1;
         int scale = -1;
+        int fmod = f.typeModifier() > 0 ? f.typeModifier() - 4 : f.typeModifier();
         if (f.typeOid() == Oids.NUMERIC && f.typeModifier() >= 4) {
-            precision = ((f.typeModifier() - 4) >> 16) & 0xffff;
-            scale = (f.typeModifier() - 4) & 0xffff;
+            precision = (fmod >> 16) & 0xffff;
+            scale = fmod & 0xffff;
         }
-        return new Column(f.name(), f.typeOid(), -1, f.typeSize(), precision, scale, null);
+        // As psycopg2: a variable-length type reports its declared maximum (numeric: its precision).
+        int internalSize = f.typeSize();
+        if (internalSize == -1) {
+            internalSize = f.typeOid() == Oids.NUMERIC ? (fmod < 0 ? -1 : fmod >> 16) : fmod;
+        }
+        return new Column(f.name(), f.typeOid(), -1, internalSize, precision, scale, null);
     }
 
     // ---- named (server-side) cursors ----
@@ -279,8 +312,13 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
     }
 
+    /** FETCH, MOVE and CLOSE of a WITH HOLD cursor do not open a transaction, as in psycopg2. */
+    private QueryResult executeNamed(String sql) {
+        return withHold ? conn.executeWithoutBegin(sql, this) : conn.execute(sql, this);
+    }
+
     private void fetchBatch(String count) {
-        QueryResult result = conn.execute("FETCH FORWARD " + count + " FROM " + Identifiers.quote(name), this);
+        QueryResult result = executeNamed("FETCH FORWARD " + count + " FROM " + Identifiers.quote(name));
         rows = result.rows();
         buffered = 0;
         rowCount = result.rowCount();
@@ -289,12 +327,25 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private void requireDeclared() {
         ensureOpen();
         if (!declared) {
+            TransactionStatus status = conn.transactionStatus();
+            if (status == TransactionStatus.INTRANS
+                    || (status == TransactionStatus.IDLE && conn.isAutocommit())) {
+                // As psycopg2: a named cursor fetches from a server cursor of that name declared
+                // elsewhere (DECLARE in SQL, a refcursor returned by a function).
+                setResult(conn.execute("FETCH FORWARD 0 FROM " + Identifiers.quote(name), this));
+                declared = true;
+                rowCount = -1;
+                return;
+            }
             throw new ProgrammingException("no results to fetch: the named cursor has not been executed");
         }
     }
 
     /** Whether the named cursor survives the transaction that declared it (DECLARE ... WITH HOLD). */
     public void setWithHold(boolean withHold) {
+        if (withHold && name == null) {
+            throw new ProgrammingException("trying to set withHold on an unnamed cursor");
+        }
         refuseAfterDeclare("withHold");
         this.withHold = withHold;
     }
@@ -305,6 +356,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     /** SCROLL (true), NO SCROLL (false) or the server's default (null) for a named cursor. */
     public void setScrollable(Boolean scrollable) {
+        if (scrollable != null && name == null) {
+            throw new ProgrammingException("trying to set scrollable on an unnamed cursor");
+        }
         refuseAfterDeclare("scrollable");
         this.scrollable = scrollable;
     }
@@ -428,6 +482,11 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         };
     }
 
+    /** A relative scroll, psycopg2's default mode. */
+    public void scroll(int value) {
+        scroll(value, ScrollMode.RELATIVE);
+    }
+
     public void scroll(int value, ScrollMode mode) {
         if (name != null) {
             requireDeclared();
@@ -435,7 +494,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             long ahead = rows.size() - buffered;
             String move = mode == ScrollMode.ABSOLUTE ? "MOVE ABSOLUTE " + value
                     : "MOVE " + (value - ahead);
-            conn.execute(move + " FROM " + Identifiers.quote(name), this);
+            executeNamed(move + " FROM " + Identifiers.quote(name));
             rows = List.of();
             buffered = 0;
             rowNumber = mode == ScrollMode.ABSOLUTE ? value : rowNumber + value;
@@ -566,10 +625,21 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
         closed = true;
         rows = List.of();
+        if (name == null || conn.isClosed() || conn.isAsync()) {
+            return;
+        }
+        TransactionStatus status = conn.transactionStatus();
+        String quoted = Identifiers.quote(name);
         // A named cursor ends with its transaction unless WITH HOLD; close it on the server while it lives.
-        if (name != null && declared && !conn.isClosed() && !conn.isAsync()
-                && (withHold || conn.transactionStatus() == TransactionStatus.INTRANS)) {
-            conn.execute("CLOSE " + Identifiers.quote(name), this);
+        if (declared && (status == TransactionStatus.INTRANS || (withHold && status == TransactionStatus.IDLE))) {
+            conn.executeWithoutBegin("CLOSE " + quoted, this);
+        } else if (!declared && (status == TransactionStatus.IDLE || status == TransactionStatus.INTRANS)) {
+            // As psycopg2: a cursor of that name declared elsewhere is closed too, if it exists.
+            QueryResult found = conn.executeWithoutBegin("SELECT 1 FROM pg_catalog.pg_cursors WHERE name = "
+                    + QueryFormatter.quote(name, conn), this);
+            if (found != null && !found.rows().isEmpty()) {
+                conn.executeWithoutBegin("CLOSE " + quoted, this);
+            }
         }
     }
 

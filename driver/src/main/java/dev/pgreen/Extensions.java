@@ -53,6 +53,8 @@ public final class Extensions {
     public static final Typecaster JSONBARRAY = Builtins.JSONBARRAY;
     public static final Typecaster INETARRAY = Builtins.INETARRAY;
     public static final Typecaster CIDRARRAY = Builtins.CIDRARRAY;
+    /** macaddr[] and macaddr8[] as Lists of Strings (psycopg2's MACADDRARRAY); their elements read as Strings anyway. */
+    public static final Typecaster MACADDRARRAY = Builtins.MACADDRARRAY;
     public static final Typecaster MONEYARRAY = Builtins.MONEYARRAY;
     public static final Typecaster BINARYARRAY = Builtins.BINARYARRAY;
     public static final Typecaster DATEARRAY = Builtins.DATEARRAY;

@@ -5,7 +5,7 @@ import dev.pgreen.SqlQuote;
 
 import java.nio.charset.StandardCharsets;
 
-/** A bytea literal in hex format, e.g. {@code '\x00ff'::bytea}. */
+/** A bytea literal in hex format, e.g. {@code '\x00ff'::bytea}; a null array is SQL NULL (psycopg2's {@code Binary(None)}). */
 public final class Binary implements SqlQuote {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private final byte[] value;
@@ -26,6 +26,9 @@ public final class Binary implements SqlQuote {
 
     @Override
     public byte[] getQuoted() {
+        if (value == null) {
+            return "NULL".getBytes(StandardCharsets.US_ASCII);
+        }
         StringBuilder sb = new StringBuilder(value.length * 2 + 16);
         sb.append(standardConformingStrings ? "'\\x" : "E'\\\\x");
         for (byte b : value) {
@@ -37,6 +40,6 @@ public final class Binary implements SqlQuote {
 
     @Override
     public String toString() {
-        return "Binary(" + value.length + " bytes)";
+        return value == null ? "Binary(null)" : "Binary(" + value.length + " bytes)";
     }
 }

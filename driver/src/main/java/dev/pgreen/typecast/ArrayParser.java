@@ -14,6 +14,9 @@ import java.util.List;
  * array's bytes in place: an element without escapes is cast from its own bytes, without a copy.
  */
 final class ArrayParser {
+    /** psycopg2's MAX_DIMENSIONS: deeper nesting is a malformed value (the server's own limit, MAXDIM, is 6). */
+    static final int MAX_DIMENSIONS = 16;
+
     private final byte[] b;
     private final int start;
     private final int end;
@@ -45,7 +48,7 @@ final class ArrayParser {
             if (p.pos == p.end) throw p.malformed();
             p.pos++;
         }
-        List<Object> result = p.array();
+        List<Object> result = p.array(1);
         if (p.pos != p.end) throw p.malformed();
         return result;
     }
@@ -58,8 +61,8 @@ final class ArrayParser {
         return new DataException("malformed array literal: " + Text.string(b, start, end - start));
     }
 
-    private List<Object> array() {
-        if (peek() != '{') throw malformed();
+    private List<Object> array(int depth) {
+        if (peek() != '{' || depth > MAX_DIMENSIONS) throw malformed();
         pos++;
         List<Object> items = new ArrayList<>();
         if (peek() == '}') {
@@ -69,7 +72,7 @@ final class ArrayParser {
         for (;;) {
             int c = peek();
             if (c == '{') {
-                items.add(array());
+                items.add(array(depth + 1));
             } else if (c == '"') {
                 items.add(quoted());
             } else {

@@ -48,6 +48,9 @@ public final class Builtins {
     public static final Typecaster JSONBARRAY = arrayOf(new int[] {Oids.JSONB_ARRAY}, "JSONBARRAY", JSONB);
     public static final Typecaster INETARRAY = arrayOf(new int[] {Oids.INET_ARRAY}, "INETARRAY", INET);
     public static final Typecaster CIDRARRAY = arrayOf(new int[] {Oids.CIDR_ARRAY}, "CIDRARRAY", CIDR);
+    /** macaddr[] and macaddr8[]: psycopg2 knows these arrays (of strings) though not their elements. */
+    public static final Typecaster MACADDRARRAY = arrayOf(new int[] {Oids.MACADDR_ARRAY, Oids.MACADDR8_ARRAY},
+            "MACADDRARRAY", UNICODE);
     public static final Typecaster MONEYARRAY = arrayOf(new int[] {Oids.MONEY_ARRAY}, "MONEYARRAY", MONEY);
     public static final Typecaster BINARYARRAY = arrayOf(new int[] {Oids.BYTEA_ARRAY}, "BINARYARRAY", BINARY);
     public static final Typecaster DATEARRAY = arrayOf(new int[] {Oids.DATE_ARRAY}, "DATEARRAY", DATE);
@@ -64,7 +67,7 @@ public final class Builtins {
     public static final List<Typecaster> ALL = List.of(BOOLEAN, INTEGER, LONGINTEGER, FLOAT, DECIMAL, UNICODE, JSON,
             JSONB, INET, CIDR, MONEY, BINARY, DATE, TIME, TIMETZ, DATETIME, DATETIMETZ, INTERVAL,
             UUID, BOOLEANARRAY, INTEGERARRAY, LONGINTEGERARRAY, FLOATARRAY, DECIMALARRAY, UNICODEARRAY, JSONARRAY,
-            JSONBARRAY, INETARRAY, CIDRARRAY, MONEYARRAY, BINARYARRAY, DATEARRAY, TIMEARRAY, TIMETZARRAY,
+            JSONBARRAY, INETARRAY, CIDRARRAY, MACADDRARRAY, MONEYARRAY, BINARYARRAY, DATEARRAY, TIMEARRAY, TIMETZARRAY,
             DATETIMEARRAY, DATETIMETZARRAY, INTERVALARRAY, UUIDARRAY);
 
     private static final TypeRegistry REGISTRY = new TypeRegistry();

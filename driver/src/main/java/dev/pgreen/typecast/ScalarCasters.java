@@ -207,7 +207,10 @@ final class ScalarCasters {
 
     // ---- bytea ----
 
-    /** bytea in the hex format ({@code \x00ff}) or the older escape format. */
+    /**
+     * bytea in the hex format ({@code \x00ff}, either case) or the older escape format ({@code \\}, {@code \ooo},
+     * and, as psycopg2 reads it, a backslash before any other non-digit character for that character).
+     */
     static byte[] bytea(String s) {
         byte[] b = Text.utf8(s);
         return bytea(b, 0, b.length);
@@ -240,6 +243,9 @@ final class ScalarCasters {
                     && octal(b[i + 3]) >= 0) {
                 out[n++] = (byte) (octal(b[i + 1]) << 6 | octal(b[i + 2]) << 3 | octal(b[i + 3]));
                 i += 3;
+            } else if (i + 1 < end && (b[i + 1] < '0' || b[i + 1] > '9')) {
+                // As psycopg2's parser: a backslash before any other non-digit stands for that character.
+                out[n++] = b[++i];
             } else {
                 throw badBytea();
             }
