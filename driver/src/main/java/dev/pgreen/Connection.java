@@ -1,6 +1,5 @@
 package dev.pgreen;
 
-import dev.pgreen.errors.Diagnostics;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
@@ -10,8 +9,6 @@ import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
-import dev.pgreen.protocol.ServerErrors;
-import dev.pgreen.protocol.SessionListener;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.protocol.StartupOperation;
 import dev.pgreen.transport.CancelRequestSender;
@@ -21,12 +18,9 @@ import dev.pgreen.typecast.TypeRegistry;
 
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,9 +33,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * raises {@link ProgrammingException}.
  */
 public class Connection implements AutoCloseable {
-    /** psycopg2 keeps the last 50 notices. */
-    private static final int MAX_NOTICES = 50;
-
     private final ConnectInfo info;
     private final ConnectSettings settings;
     private final boolean async;
@@ -49,16 +40,12 @@ public class Connection implements AutoCloseable {
     private final Transport transport;
     private final ReentrantLock operationLock = new ReentrantLock();
     private final TypeRegistry types = new TypeRegistry();
-    private final List<String> notices = new CopyOnWriteArrayList<>();
+    private final SessionEvents events = new SessionEvents();
     private final BlockingWait blockingWait = new BlockingWait();
-    private volatile Collection<Notify> notifies = new ArrayList<>();
-    private final AtomicLong notificationsReceived = new AtomicLong();
     private volatile WaitCallback waitCallback;
     private volatile CursorFactory<?> cursorFactory;
     private volatile boolean autocommit;
-    private IsolationLevel isolationLevel;
-    private Boolean readOnly;
-    private Boolean deferrable;
+    private volatile SessionCharacteristics session = SessionCharacteristics.DEFAULTS;
     /** The async operation {@link #poll()} is driving, with the cursor waiting for its result. */
     private volatile AsyncQuery asyncQuery;
     /** While true, cancel() ends the wait locally: there is no statement to cancel on the server. */
@@ -72,7 +59,7 @@ public class Connection implements AutoCloseable {
         this.autocommit = async;
         this.waitCallback = info.waitCallback();
         this.settings = info.settings();
-        this.core = new ProtocolCore(new Listener());
+        this.core = new ProtocolCore(events);
         this.transport = Transport.open(core, settings);
         StartupOperation startup = new StartupOperation(settings.startupParameters(), settings.user(),
                 settings.password());
@@ -210,7 +197,7 @@ public class Connection implements AutoCloseable {
         Objects.requireNonNull(timeout, "timeout");
         refuseInAsync("awaitNotifies");
         try (Lock ignored = enter()) {
-            long before = notificationsReceived.get();
+            long before = events.notificationsReceived();
             NotificationWait wait = new NotificationWait();
             core.submit(wait);
             // Past the deadline the wait is abandoned, not failed: it sent nothing the server could answer.
@@ -221,7 +208,7 @@ public class Connection implements AutoCloseable {
             } finally {
                 awaitingNotifies = false;
             }
-            return (int) (notificationsReceived.get() - before);
+            return (int) (events.notificationsReceived() - before);
         }
     }
 
@@ -386,7 +373,7 @@ public class Connection implements AutoCloseable {
         if (autocommit || core.transactionStatus() != 'I') {
             return null;
         }
-        SimpleQueryOperation begin = new SimpleQueryOperation(beginStatement());
+        SimpleQueryOperation begin = new SimpleQueryOperation(session.beginStatement());
         core.submit(begin);
         return begin;
     }
@@ -421,16 +408,6 @@ public class Connection implements AutoCloseable {
         return null;
     }
 
-    private String beginStatement() {
-        StringBuilder sb = new StringBuilder("BEGIN");
-        if (isolationLevel != null && isolationLevel.sql() != null) {
-            sb.append(" ISOLATION LEVEL ").append(isolationLevel.sql());
-        }
-        if (readOnly != null) sb.append(readOnly ? " READ ONLY" : " READ WRITE");
-        if (deferrable != null) sb.append(deferrable ? " DEFERRABLE" : " NOT DEFERRABLE");
-        return sb.toString();
-    }
-
     /** Runs a statement of the driver's own, outside the transaction logic. */
     private void runInternal(String sql) {
         SimpleQueryOperation op = new SimpleQueryOperation(sql);
@@ -459,9 +436,9 @@ public class Connection implements AutoCloseable {
         refuseInAsync("setAutocommit");
         try (Lock ignored = enter()) {
             refuseInTransaction("setAutocommit");
-            if (autocommit != this.autocommit && hasSessionSettings()) {
+            if (autocommit != this.autocommit && !session.isDefault()) {
                 // In autocommit mode the settings live in the session defaults, not in BEGIN.
-                runInternal(autocommit ? sessionDefaults(false) : sessionDefaults(true));
+                runInternal(session.sessionDefaults(!autocommit));
             }
             this.autocommit = autocommit;
         }
@@ -479,41 +456,26 @@ public class Connection implements AutoCloseable {
         refuseInAsync("setSession");
         try (Lock ignored = enter()) {
             refuseInTransaction("setSession");
-            if (level != null) this.isolationLevel = level;
-            if (readOnly != null) this.readOnly = readOnly;
-            if (deferrable != null) this.deferrable = deferrable;
-            if (autocommit && hasSessionSettings()) {
-                runInternal(sessionDefaults(false));
+            session = session.with(level, readOnly, deferrable);
+            if (autocommit && !session.isDefault()) {
+                runInternal(session.sessionDefaults(false));
             }
         }
     }
 
-    private boolean hasSessionSettings() {
-        return isolationLevel != null || readOnly != null || deferrable != null;
-    }
-
-    private String sessionDefaults(boolean reset) {
-        String level = reset || isolationLevel == null || isolationLevel.sql() == null
-                ? "DEFAULT" : "'" + isolationLevel.sql().toLowerCase() + "'";
-        String ro = reset || readOnly == null ? "DEFAULT" : readOnly ? "on" : "off";
-        String def = reset || deferrable == null ? "DEFAULT" : deferrable ? "on" : "off";
-        return "SET default_transaction_isolation TO " + level
-                + "; SET default_transaction_read_only TO " + ro
-                + "; SET default_transaction_deferrable TO " + def;
-    }
-
     public IsolationLevel isolationLevel() {
-        return isolationLevel == null ? IsolationLevel.DEFAULT : isolationLevel;
+        IsolationLevel level = session.isolationLevel();
+        return level == null ? IsolationLevel.DEFAULT : level;
     }
 
     /** The read-only setting of {@link #setSession}, or null for the server's default. */
     public Boolean readOnly() {
-        return readOnly;
+        return session.readOnly();
     }
 
     /** The deferrable setting of {@link #setSession}, or null for the server's default. */
     public Boolean deferrable() {
-        return deferrable;
+        return session.deferrable();
     }
 
     /**
@@ -527,13 +489,11 @@ public class Connection implements AutoCloseable {
             if (core.transactionStatus() != 'I') {
                 runInternal("ROLLBACK");
             }
-            if (hasSessionSettings()) {
+            if (!session.isDefault()) {
                 if (autocommit) {
-                    runInternal(sessionDefaults(true));
+                    runInternal(session.sessionDefaults(true));
                 }
-                isolationLevel = null;
-                readOnly = null;
-                deferrable = null;
+                session = SessionCharacteristics.DEFAULTS;
             }
             // As psycopg2's reset(): back to the default transaction mode too.
             autocommit = false;
@@ -708,15 +668,15 @@ public class Connection implements AutoCloseable {
 
     /** The notices received (at most the last 50), each as libpq formats it, e.g. {@code "NOTICE:  text\n"}. */
     public List<String> notices() {
-        return notices;
+        return events.notices();
     }
 
     public Collection<Notify> notifies() {
-        return notifies;
+        return events.notifies();
     }
 
     public void setNotifies(Collection<Notify> sink) {
-        this.notifies = Objects.requireNonNull(sink, "sink");
+        events.setNotifies(sink);
     }
 
     public void setWaitCallback(WaitCallback cb) {
@@ -734,26 +694,5 @@ public class Connection implements AutoCloseable {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(" + info.dsn() + (isClosed() ? ", closed" : "") + ")";
-    }
-
-    /** Messages the server may send at any time. */
-    private final class Listener implements SessionListener {
-        @Override
-        public void notice(Diagnostics notice) {
-            notices.add(ServerErrors.formatNotice(notice));
-            while (notices.size() > MAX_NOTICES) {
-                notices.remove(0);
-            }
-        }
-
-        @Override
-        public void notification(int processId, String channel, String payload) {
-            notifies.add(new Notify(processId, channel, payload));
-            notificationsReceived.incrementAndGet();
-        }
-
-        @Override
-        public void parameterChanged(String name, String value) {
-        }
     }
 }
