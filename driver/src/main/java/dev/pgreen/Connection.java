@@ -5,6 +5,7 @@ import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.CopyBothStream;
 import dev.pgreen.protocol.CopyOperation;
+import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
@@ -394,6 +395,62 @@ public class Connection implements AutoCloseable {
             }
             return batch.totalRowCount();
         }
+    }
+
+    /** Statements prepared on this connection, by SQL text; the least recently used beyond the limit are unnamed. */
+    private static final int PREPARED_LIMIT = 256;
+    private final java.util.LinkedHashMap<String, String> prepared = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private int preparedCount;
+
+    /**
+     * Runs one statement with server-side parameters, preparing it on first
+     * use and reusing the server's plan after (up to 256 statements per
+     * connection; past that, statements are parsed each time).
+     */
+    QueryResult executePrepared(String sql, byte[][] params) {
+        refuseInAsync("executePrepared");
+        try (Lock ignored = enter()) {
+            SimpleQueryOperation begin = beginIfNeeded();
+            ExtendedQueryOperation op;
+            try {
+                op = runPrepared(sql, params);
+            } catch (PgException e) {
+                // The server lost the statement (DEALLOCATE, DISCARD ALL): outside a transaction it is
+                // safe to prepare it again at once; inside one the transaction is already aborted.
+                if (!"26000".equals(e.sqlState()) || core.transactionStatus() != 'I') {
+                    throw e;
+                }
+                op = runPrepared(sql, params);
+            }
+            if (begin != null && begin.error() != null) {
+                throw begin.error();
+            }
+            return op.result();
+        }
+    }
+
+    private ExtendedQueryOperation runPrepared(String sql, byte[][] params) {
+        String name = prepared.get(sql);
+        boolean parse = name == null;
+        if (parse) {
+            name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
+        }
+        ExtendedQueryOperation op = new ExtendedQueryOperation(name, parse ? sql : null, params);
+        core.submit(op);
+        try {
+            run(op);
+        } catch (PgException e) {
+            // A plan the server dropped or can no longer use (the table changed): prepare it again next time.
+            if ("26000".equals(e.sqlState()) || "0A000".equals(e.sqlState())) {
+                prepared.remove(sql);
+            }
+            throw e;
+        } finally {
+            if (parse && op.parsed() && !name.isEmpty()) {
+                prepared.put(sql, name);
+            }
+        }
+        return op;
     }
 
     private QueryResult executeAsync(String sql, Cursor cursor) {

@@ -1,6 +1,7 @@
 package dev.pgreen;
 
 import dev.pgreen.adapt.QueryFormatter;
+import dev.pgreen.adapt.ServerParameters;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.BackendMessage.DataRow;
@@ -86,6 +87,42 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (result != null) {
             setResult(result);
         }
+        return this;
+    }
+
+    /**
+     * Executes a query with {@code %s} placeholders as a server-side prepared
+     * statement: the arguments travel as parameters (never spliced into the SQL),
+     * and the server plans the statement once per connection and reuses the plan.
+     * Faster than {@link #execute(String, Object...)} for statements run many
+     * times; the server infers each parameter's type from its context, so a
+     * placeholder can stand only where a value can (not for a column in ORDER BY).
+     * {@link #query()} then shows the statement with {@code $1, $2...}.
+     */
+    public Cursor executePrepared(String sql, Object... args) {
+        return runPrepared(QueryFormatter.parameterize(sql, args == null ? new Object[0] : args));
+    }
+
+    /** {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders. */
+    public Cursor executePrepared(String sql, Map<String, ?> args) {
+        return runPrepared(QueryFormatter.parameterize(sql, args == null ? Map.of() : args));
+    }
+
+    private Cursor runPrepared(QueryFormatter.Parameterized p) {
+        ensureOpen();
+        if (name != null) {
+            throw new ProgrammingException("can't call executePrepared() on named cursors: use execute()");
+        }
+        if (p.sql().isBlank()) {
+            throw new ProgrammingException("can't execute an empty query");
+        }
+        byte[][] params = new byte[p.args().length][];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = ServerParameters.encode(p.args()[i]);
+        }
+        reset();
+        query = p.sql();
+        setResult(conn.executePrepared(p.sql(), params));
         return this;
     }
 

@@ -69,6 +69,57 @@ public final class QueryFormatter {
         });
     }
 
+    /** A query with {@code $1, $2, ...} in place of its placeholders, and the arguments in that order. */
+    public record Parameterized(String sql, Object[] args) {}
+
+    /** Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}. */
+    public static Parameterized parameterize(String sql, Object[] args) {
+        int[] next = {0};
+        String out = scan(sql, 0, new Placeholders() {
+            public String positional() {
+                if (next[0] >= args.length) {
+                    throw new ProgrammingException("not enough arguments for the query: it has more %s placeholders than the "
+                            + args.length + " argument(s) given");
+                }
+                return "$" + ++next[0];
+            }
+
+            public void expectNamed() {
+                throw new ProgrammingException("the query uses %(name)s placeholders: pass the arguments as a Map");
+            }
+
+            public String named(String name) {
+                throw new IllegalStateException("unreachable: expectNamed() refused");
+            }
+        });
+        if (next[0] < args.length) {
+            throw new ProgrammingException("not all arguments converted during query formatting: "
+                    + args.length + " given, " + next[0] + " used");
+        }
+        return new Parameterized(out, args.clone());
+    }
+
+    /** Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name. */
+    public static Parameterized parameterize(String sql, Map<String, ?> args) {
+        java.util.LinkedHashMap<String, Integer> order = new java.util.LinkedHashMap<>();
+        String out = scan(sql, 0, new Placeholders() {
+            public String positional() {
+                throw new ProgrammingException("the query uses %s placeholders: pass the arguments positionally, not as a Map");
+            }
+
+            public void expectNamed() {
+            }
+
+            public String named(String name) {
+                if (!args.containsKey(name)) {
+                    throw new ProgrammingException("query argument missing: no value for %(" + name + ")s");
+                }
+                return "$" + order.computeIfAbsent(name, k -> order.size() + 1);
+            }
+        });
+        return new Parameterized(out, order.keySet().stream().map(args::get).toArray());
+    }
+
     /** Copies {@code sql}, replacing {@code %s}, {@code %(name)s} and {@code %%}. */
     private static String scan(String sql, int extra, Placeholders placeholders) {
         StringBuilder sb = new StringBuilder(sql.length() + extra);

@@ -64,6 +64,11 @@ public final class FrontendEncoder {
         out.putInt(v);
     }
 
+    private void int16(int v) {
+        ensure(2);
+        out.putShort((short) v);
+    }
+
     private void bytes(byte[] b) {
         ensure(b.length);
         out.put(b);
@@ -138,6 +143,51 @@ public final class FrontendEncoder {
     public void copyFail(String message) {
         begin('f');
         cstring(message);
+        end();
+    }
+
+    /** Parse: a prepared statement (unnamed when {@code name} is empty), parameter types left to the server. */
+    public void parse(String name, String sql) {
+        begin('P');
+        cstring(name);
+        cstring(sql);
+        int16(0);
+        end();
+    }
+
+    /** Bind: the unnamed portal over statement {@code name}, text parameters (null for NULL), text results. */
+    public void bind(String name, byte[][] params) {
+        begin('B');
+        cstring("");
+        cstring(name);
+        int16(0);
+        int16(params.length);
+        for (byte[] p : params) {
+            if (p == null) {
+                int32(-1);
+            } else {
+                int32(p.length);
+                bytes(p);
+            }
+        }
+        int16(0);
+        end();
+    }
+
+    /** Describe the unnamed portal: the server answers RowDescription or NoData. */
+    public void describePortal() {
+        begin('D');
+        ensure(1);
+        out.put((byte) 'P');
+        cstring("");
+        end();
+    }
+
+    /** Execute the unnamed portal to completion. */
+    public void execute() {
+        begin('E');
+        cstring("");
+        int32(0);
         end();
     }
 

@@ -1,0 +1,85 @@
+package dev.pgreen.adapt;
+
+import dev.pgreen.errors.DataException;
+import dev.pgreen.errors.ProgrammingException;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.ZonedDateTime;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Java values as the text of server-side parameters (the extended protocol's
+ * Bind), for prepared statements: the server's input functions read them, so
+ * no quoting is involved and nothing a value holds can change the statement.
+ */
+public final class ServerParameters {
+    private ServerParameters() {}
+
+    /** The parameter's text in UTF-8, or null for SQL NULL. */
+    public static byte[] encode(Object v) {
+        String text = switch (v) {
+            case null -> null;
+            case String s -> checkNul(s);
+            case Character c -> checkNul(c.toString());
+            case Boolean b -> b ? "t" : "f";
+            case Integer i -> i.toString();
+            case Long l -> l.toString();
+            case Short s -> s.toString();
+            case Byte b -> b.toString();
+            case BigInteger b -> b.toString();
+            case BigDecimal d -> d.toString();
+            case Double d -> floating(d);
+            case Float f -> floating(f.doubleValue());
+            case byte[] b -> "\\x" + HexFormat.of().formatHex(b);
+            case UUID u -> u.toString();
+            case LocalDate d -> d.equals(LocalDate.MAX) ? "infinity" : d.equals(LocalDate.MIN) ? "-infinity" : bc(d.getYear(), d.toString(), d.withYear(1 - d.getYear()).toString());
+            case LocalDateTime t -> t.equals(LocalDateTime.MAX) ? "infinity" : t.equals(LocalDateTime.MIN) ? "-infinity" : bc(t.getYear(), t.toString(), t.withYear(1 - t.getYear()).toString());
+            case OffsetDateTime t -> t.equals(OffsetDateTime.MAX) ? "infinity" : t.equals(OffsetDateTime.MIN) ? "-infinity" : bc(t.getYear(), t.toString(), t.withYear(1 - t.getYear()).toString());
+            case ZonedDateTime t -> encodeText(t.toOffsetDateTime());
+            case Instant i -> encodeText(OffsetDateTime.ofInstant(i, java.time.ZoneOffset.UTC));
+            case LocalTime t -> t.toString();
+            case OffsetTime t -> t.toString();
+            case Duration d -> d.toString();
+            case Period p -> p.toString();
+            case TypedText t -> encodeText(t.value());
+            default -> throw new ProgrammingException("can't send type '" + v.getClass().getName()
+                    + "' as a server-side parameter: use execute(), which adapts it client-side");
+        };
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String encodeText(Object v) {
+        byte[] b = encode(v);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** PostgreSQL writes years before 1 as "YYYY-MM-DD BC", where Java's year 0 is 1 BC. */
+    private static String bc(int year, String iso, String isoOfBcYear) {
+        return year >= 1 ? iso : isoOfBcYear + " BC";
+    }
+
+    private static String floating(double d) {
+        if (Double.isNaN(d)) return "NaN";
+        if (Double.isInfinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+        return Double.toString(d);
+    }
+
+    private static String checkNul(String s) {
+        if (s.indexOf('\0') >= 0) {
+            throw new DataException("a string parameter cannot contain NUL (0x00) characters: "
+                    + "PostgreSQL text cannot hold them");
+        }
+        return s;
+    }
+}
