@@ -25,7 +25,36 @@ final class W1SelectOne implements Workload {
 
     @Override
     public List<Subject> subjects(Servers servers) throws Exception {
-        return List.of(pgreen(servers), jdbcStatement(servers), jdbcPrepared(servers));
+        return List.of(pgreen(servers), pgreenPrepared(servers), jdbcStatement(servers), jdbcPrepared(servers));
+    }
+
+    /** execute against Statement, executePrepared against PreparedStatement. */
+    @Override
+    public int pgreenCounterpart(int peerSubject) {
+        return peerSubject == 3 ? 1 : 0;
+    }
+
+    private static Subject pgreenPrepared(Servers servers) {
+        Connection conn = Pgreen.connect(servers.dsn());
+        conn.setAutocommit(true);
+        Cursor cur = conn.cursor();
+        return new Subject() {
+            public String name() {
+                return "pgreen cur.executePrepared";
+            }
+
+            public double[] round() {
+                long start = System.nanoTime();
+                for (int i = 0; i < QUERIES; i++) {
+                    if ((Integer) cur.executePrepared("SELECT 1").fetchOne().get(0) != 1) throw new AssertionError();
+                }
+                return new double[] {QUERIES / ((System.nanoTime() - start) / 1e9)};
+            }
+
+            public void close() {
+                conn.close();
+            }
+        };
     }
 
     private static Subject pgreen(Servers servers) {

@@ -60,7 +60,7 @@ final class W3PooledPointSelects implements Workload {
 
     @Override
     public List<Subject> subjects(Servers servers) {
-        return List.of(subject("pgreen PgPool", servers, () -> {
+        return List.of(subject("pgreen PgPool (executePrepared)", servers, () -> {
             PgPool pool = PgPool.builder(servers.dsn()).maxSize(POOL).autocommit(true)
                     .waitCallback(Loom.waitCallback()).build();
             return new Pool(pool::close, (latencies, offset) -> {
@@ -69,7 +69,8 @@ final class W3PooledPointSelects implements Workload {
                     for (int q = 0; q < QUERIES_PER_TASK; q++) {
                         long t0 = System.nanoTime();
                         int aid = randomAid();
-                        if (cur.execute("SELECT abalance FROM pgbench_accounts WHERE aid = %s", aid).fetchOne() == null) {
+                        if (cur.executePrepared("SELECT abalance FROM pgbench_accounts WHERE aid = %s", aid)
+                                .fetchOne() == null) {
                             throw new IllegalStateException("no account " + aid);
                         }
                         latencies[offset + q] = System.nanoTime() - t0;
