@@ -5,6 +5,7 @@ import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.CopyBothStream;
 import dev.pgreen.protocol.CopyOperation;
+import dev.pgreen.protocol.ExtendedBatchOperation;
 import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
@@ -429,6 +430,28 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one prepared statement for every row of parameters in one round trip
+     * (the rows commit or fail together in autocommit); returns the rows affected.
+     */
+    long executePreparedBatch(String sql, java.util.List<byte[][]> rows) {
+        refuseInAsync("executeManyPrepared");
+        try (Lock ignored = enter()) {
+            SimpleQueryOperation begin = beginIfNeeded();
+            String name = prepared.get(sql);
+            boolean parse = name == null;
+            if (parse) {
+                name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
+            }
+            ExtendedBatchOperation op = new ExtendedBatchOperation(name, parse ? sql : null, rows);
+            runPreparedOp(op, sql, name, parse, op::parsed);
+            if (begin != null && begin.error() != null) {
+                throw begin.error();
+            }
+            return op.rowCount();
+        }
+    }
+
     private ExtendedQueryOperation runPrepared(String sql, byte[][] params) {
         String name = prepared.get(sql);
         boolean parse = name == null;
@@ -436,6 +459,13 @@ public class Connection implements AutoCloseable {
             name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
         }
         ExtendedQueryOperation op = new ExtendedQueryOperation(name, parse ? sql : null, params);
+        runPreparedOp(op, sql, name, parse, op::parsed);
+        return op;
+    }
+
+    /** Runs an operation on a (possibly new) prepared statement, keeping the cache in step with the server. */
+    private void runPreparedOp(Operation op, String sql, String name, boolean parse,
+                               java.util.function.BooleanSupplier parsed) {
         core.submit(op);
         try {
             run(op);
@@ -446,11 +476,10 @@ public class Connection implements AutoCloseable {
             }
             throw e;
         } finally {
-            if (parse && op.parsed() && !name.isEmpty()) {
+            if (parse && parsed.getAsBoolean() && !name.isEmpty()) {
                 prepared.put(sql, name);
             }
         }
-        return op;
     }
 
     private QueryResult executeAsync(String sql, Cursor cursor) {

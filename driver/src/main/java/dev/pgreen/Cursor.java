@@ -126,6 +126,49 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return this;
     }
 
+    /**
+     * {@link #executeMany} as one server-side prepared statement: parsed once,
+     * then executed for each element's parameters, up to 1,000 per round trip
+     * (like a JDBC batch: in autocommit each round trip commits or fails as a
+     * whole). Elements are {@code Object[]}, {@code List} or {@code Map}.
+     * {@link #rowCount()} is the rows affected in all.
+     */
+    public void executeManyPrepared(String sql, Iterable<?> argsList) {
+        ensureOpen();
+        if (name != null) {
+            throw new ProgrammingException("can't call executeManyPrepared() on named cursors");
+        }
+        reset();
+        query = null;
+        long total = -1;
+        String statement = null;
+        List<byte[][]> page = new ArrayList<>();
+        for (Object args : argsList) {
+            QueryFormatter.Parameterized p = switch (args) {
+                case Object[] a -> QueryFormatter.parameterize(sql, a);
+                case List<?> l -> QueryFormatter.parameterize(sql, l.toArray());
+                case Map<?, ?> m -> QueryFormatter.parameterize(sql, castMap(m));
+                case null, default -> throw new ProgrammingException(
+                        "executeManyPrepared arguments must be Object[], List or Map, not " + describe(args));
+            };
+            statement = p.sql();
+            byte[][] params = new byte[p.args().length][];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = ServerParameters.encode(p.args()[i]);
+            }
+            page.add(params);
+            if (page.size() == BATCH_STATEMENTS) {
+                total = add(total, conn.executePreparedBatch(statement, page));
+                page = new ArrayList<>();
+            }
+        }
+        if (!page.isEmpty()) {
+            total = add(total, conn.executePreparedBatch(statement, page));
+        }
+        query = statement;
+        rowCount = total;
+    }
+
     /** Statements per round trip when executeMany batches. */
     private static final int BATCH_STATEMENTS = 1000;
     private static final int BATCH_CHARS = 512 * 1024;

@@ -124,4 +124,31 @@ class PreparedTest {
             conn.rollback();
         }
     }
+
+    @Test
+    void executeManyPreparedRunsOneStatementForManyRows(TestServer server) {
+        try (Connection conn = Pgreen.connect(server.dsn())) {
+            Cursor cur = conn.cursor();
+            cur.execute("CREATE TEMP TABLE pm (id int PRIMARY KEY, t text)");
+            List<Object[]> rows = new java.util.ArrayList<>();
+            for (int i = 1; i <= 2500; i++) {
+                rows.add(new Object[] {i, "row " + i});
+            }
+            cur.executeManyPrepared("INSERT INTO pm VALUES (%s, %s)", rows);
+            assertEquals(2500, cur.rowCount());
+            assertEquals("INSERT INTO pm VALUES ($1, $2)", cur.query());
+            cur.executeManyPrepared("UPDATE pm SET t = %(t)s WHERE id = %(id)s",
+                    List.of(Map.of("id", 1, "t", "one"), Map.of("t", "two", "id", 2)));
+            assertEquals(2, cur.rowCount());
+            conn.commit();
+            assertEquals(List.of(2500L, "one", "two"), conn.cursor().execute("SELECT count(*), "
+                    + "max(t) FILTER (WHERE id = 1), max(t) FILTER (WHERE id = 2) FROM pm").fetchOne().toList());
+            conn.rollback();
+            IntegrityException dup = assertThrows(IntegrityException.class, () -> conn.cursor()
+                    .executeManyPrepared("INSERT INTO pm VALUES (%s, %s)", List.of(List.of(9000, "a"), List.of(1, "dup"))));
+            assertEquals("23505", dup.sqlState());
+            conn.rollback();
+            assertEquals(2500L, conn.cursor().execute("SELECT count(*) FROM pm").fetchOne().get(0));
+        }
+    }
 }
