@@ -30,12 +30,16 @@ final class W4Insert implements Workload {
         return List.of("rows/s");
     }
 
-    /** executeMany against the plain batch, executeValues against the rewritten one, COPY against CopyManager. */
+    /**
+     * executeManyPrepared against the plain batch (both one prepared statement),
+     * executeValues against the rewritten one, COPY against CopyManager.
+     */
     @Override
     public int pgreenCounterpart(int peerSubject) {
         return switch (peerSubject) {
             case 4 -> 1;
             case 5 -> 2;
+            case 6 -> 3;
             default -> 0;
         };
     }
@@ -68,6 +72,17 @@ final class W4Insert implements Workload {
                         long start = System.nanoTime();
                         Cursor cur = conn.cursor();
                         cur.executeMany("INSERT INTO w4_pgreen VALUES (%s, %s, %s::timestamptz)", rows);
+                        conn.commit();
+                        check(cur.rowCount());
+                        return rate(start);
+                    }
+                }),
+                subject("pgreen executeManyPrepared", () -> {
+                    recreate(servers, "w4_pgreen_prepared");
+                    try (Connection conn = Pgreen.connect(servers.dsn())) {
+                        long start = System.nanoTime();
+                        Cursor cur = conn.cursor();
+                        cur.executeManyPrepared("INSERT INTO w4_pgreen_prepared VALUES (%s, %s, %s::timestamptz)", rows);
                         conn.commit();
                         check(cur.rowCount());
                         return rate(start);
