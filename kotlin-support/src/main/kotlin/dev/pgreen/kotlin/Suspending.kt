@@ -1,0 +1,336 @@
+@file:JvmName("PgreenSuspending")
+
+package dev.pgreen.kotlin
+
+import dev.pgreen.Connection
+import dev.pgreen.Cursor
+import dev.pgreen.Notify
+import dev.pgreen.Pgreen
+import dev.pgreen.PollState
+import dev.pgreen.Row
+import dev.pgreen.TransactionStatus
+import dev.pgreen.errors.InternalException
+import dev.pgreen.errors.PgException
+import dev.pgreen.errors.ProgrammingException
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.NonCancellable
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.emitAll
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.withTimeoutOrNull
+import java.nio.channels.SelectableChannel
+import java.util.Queue
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.seconds
+
+/** How long a cancelled query may take to end after the CancelRequest before the connection is given up (closed). */
+private val CANCEL_GRACE: Duration = 10.seconds
+
+/**
+ * Opens an asynchronous connection ([Pgreen.connectAsync]) and suspends until
+ * it is established; every wait on the socket suspends on the shared
+ * [SelectorWaiter], so no thread blocks. The connection is in autocommit, as
+ * every asynchronous connection: use [transaction] for a transaction.
+ *
+ * `connect_timeout` in [dsn] is honoured. A host name is resolved by
+ * [Pgreen.connectAsync] itself (the JDK resolves synchronously): give an
+ * address, or a Unix-socket directory, where even that must not block.
+ *
+ * Cancellation: the half-open connection is closed and the
+ * [CancellationException] is rethrown; nothing is left behind.
+ *
+ * @throws dev.pgreen.errors.OperationalException when the server cannot be reached or refuses the login
+ * @throws ProgrammingException for a malformed DSN
+ */
+public suspend fun connectSuspending(dsn: String): Connection {
+    currentCoroutineContext().ensureActive()
+    val conn = Pgreen.connectAsync(dsn)
+    try {
+        conn.driveToOk()
+    } catch (e: Throwable) {
+        conn.closeQuietly()
+        throw e
+    }
+    return conn
+}
+
+/**
+ * Runs [sql] (`%s` placeholders, as [Cursor.execute]) on this cursor's
+ * asynchronous connection and suspends until the result is in; returns this
+ * cursor, ready for `fetchOne`/`fetchAll`/[rowsFlow]. A server error is raised
+ * as the driver's exception for its SQLSTATE (`DataException` for 22012, ...)
+ * and leaves the connection usable.
+ *
+ * Cancellation: the statement is cancelled on the server (a CancelRequest, sent
+ * off the caller's thread), the connection is read until the server has
+ * answered (under [NonCancellable], at most 10 s, after which the connection is
+ * closed), then the [CancellationException] is rethrown. The connection is idle
+ * and usable at once; inside [transaction] the transaction is then failed and
+ * is rolled back by it.
+ *
+ * @throws ProgrammingException on a synchronous connection (use it with [connectSuspending]), or when another
+ *   query is still under way on the connection
+ */
+public suspend fun Cursor.executeSuspending(sql: String, vararg args: Any?): Cursor {
+    val conn = requireAsync(connection(), "executeSuspending")
+    currentCoroutineContext().ensureActive()
+    execute(sql, *args)
+    conn.pollUntilOk()
+    return this
+}
+
+/**
+ * As the vararg [executeSuspending], with `%(name)s` placeholders filled from [args].
+ *
+ * Cancellation: the statement is cancelled on the server and the connection
+ * drained until the server answered, then the [CancellationException] is
+ * rethrown; the connection stays usable.
+ */
+public suspend fun Cursor.executeSuspending(sql: String, args: Map<String, *>): Cursor {
+    val conn = requireAsync(connection(), "executeSuspending")
+    currentCoroutineContext().ensureActive()
+    execute(sql, args)
+    conn.pollUntilOk()
+    return this
+}
+
+/**
+ * Drives the asynchronous operation under way ([Connection.poll]) until `OK`,
+ * suspending on the shared [SelectorWaiter] whenever the server has to answer;
+ * returns at once when nothing is under way. This is what [executeSuspending]
+ * does after sending; use it after operations of your own (a replication
+ * `startReplication` on an async connection, say).
+ *
+ * Cancellation: when a statement is under way it is cancelled on the server
+ * and the connection drained (as [executeSuspending]), then the
+ * [CancellationException] is rethrown.
+ */
+public suspend fun Connection.pollUntilOk() {
+    try {
+        driveToOk()
+    } catch (e: CancellationException) {
+        cancelAndDrain(e)
+        throw e
+    }
+}
+
+/**
+ * Runs [block] inside a transaction: `BEGIN`, then the block, then `COMMIT`;
+ * `ROLLBACK` instead when the block throws (the exception is rethrown, a failed
+ * rollback added to it as suppressed). Returns what the block returned.
+ * Asynchronous connections are in autocommit, so the statements are sent as
+ * written; transactions do not nest (a savepoint is yours to write).
+ *
+ * When the block caught a server error itself, the server has failed the
+ * transaction: it is rolled back and [InternalException] (SQLSTATE 25P02, as
+ * the server's "current transaction is aborted") is raised instead of a commit.
+ *
+ * Cancellation: a statement in progress is cancelled on the server (see
+ * [executeSuspending]), the transaction is rolled back under [NonCancellable],
+ * and the [CancellationException] is rethrown; the connection is idle and usable.
+ */
+public suspend fun <T> Connection.transaction(block: suspend (Connection) -> T): T {
+    requireAsync(this, "transaction")
+    if (transactionStatus() != TransactionStatus.IDLE) {
+        throw ProgrammingException("transaction() needs an idle connection; it is ${transactionStatus()}" +
+            " (transactions do not nest: use a SAVEPOINT inside the block)")
+    }
+    runStatement("BEGIN")
+    val result = try {
+        block(this)
+    } catch (e: Throwable) {
+        rollbackAfter(e)
+        throw e
+    }
+    if (transactionStatus() == TransactionStatus.INERROR) {
+        val failed = InternalException("the transaction failed inside the block (a server error was caught there)" +
+            " and was rolled back")
+        rollbackAfter(failed)
+        throw failed
+    }
+    try {
+        runStatement("COMMIT")
+    } catch (e: Throwable) {
+        // A cancelled COMMIT may leave the transaction open: never leave it so.
+        rollbackAfter(e)
+        throw e
+    }
+    return result
+}
+
+/**
+ * Suspends until a notification (LISTEN/NOTIFY) arrives on this asynchronous
+ * connection or [timeout] passes; removes and returns the oldest one from
+ * [Connection.notifies] (which may hold some already), or null at the timeout.
+ * Run `LISTEN channel` first (with [executeSuspending]).
+ *
+ * Cancellation: the wait ends at once with [CancellationException]; nothing was
+ * sent to the server, so nothing is cancelled there and the connection stays usable.
+ *
+ * @throws ProgrammingException on a synchronous connection (use [Connection.awaitNotifies] there), or while a
+ *   query is under way on the connection
+ */
+public suspend fun Connection.awaitNotification(timeout: Duration = Duration.INFINITE): Notify? {
+    requireAsync(this, "awaitNotification")
+    takeNotification()?.let { return it }
+    return withTimeoutOrNull(timeout) {
+        var found: Notify? = null
+        while (found == null) {
+            if (isExecuting) {
+                throw ProgrammingException("awaitNotification: a query is under way on the connection; finish it first")
+            }
+            // Reads what has arrived (notifications land in notifies()); nothing is sent.
+            val state = poll()
+            found = takeNotification()
+            if (found == null) {
+                awaitReady(channel(), if (state == PollState.OK) PollState.READ else state)
+            }
+        }
+        found
+    }
+}
+
+/**
+ * The notifications of this asynchronous connection, as they arrive
+ * ([awaitNotification] in a loop); the flow never ends by itself.
+ *
+ * Cancellation: cancelling the collector ends the wait at once; the connection stays usable.
+ */
+public fun Connection.notificationsFlow(): Flow<Notify> = flow {
+    while (true) {
+        emit(awaitNotification() ?: continue)
+    }
+}
+
+/**
+ * The rows of this cursor's current result, one at a time ([Cursor.fetchOne]);
+ * run [executeSuspending] first. Collecting consumes the rows (a second
+ * collection gets what is left). On an asynchronous connection the whole
+ * result is already in memory, so collecting never waits on the server.
+ */
+public fun Cursor.rowsFlow(): Flow<Row> = flow {
+    while (true) {
+        emit(fetchOne() ?: break)
+    }
+}
+
+/**
+ * Runs [sql] with [args] on a new cursor of this asynchronous connection when
+ * collected and emits the result's rows; the cursor is closed afterwards.
+ *
+ * Cancellation: as [executeSuspending] while the query runs; afterwards the
+ * rows are in memory and cancelling the collector just stops the emission.
+ */
+public fun Connection.queryFlow(sql: String, vararg args: Any?): Flow<Row> = flow {
+    cursor().use { cur ->
+        cur.executeSuspending(sql, *args)
+        emitAll(cur.rowsFlow())
+    }
+}
+
+/**
+ * Suspends until [channel] is ready for [state] (see [SelectorWaiter.awaitReady]),
+ * on the process-wide [SelectorWaiter]. Returns at once for `OK`.
+ *
+ * Cancellation: resumes at once with [kotlinx.coroutines.CancellationException]; the
+ * registration is dropped, the channel is untouched.
+ */
+public suspend fun awaitReady(channel: SelectableChannel, state: PollState) {
+    SelectorWaiter.shared().awaitReady(channel, state)
+}
+
+// ---- internals ----
+
+private fun requireAsync(conn: Connection, what: String): Connection {
+    if (!conn.isAsync) {
+        throw ProgrammingException("$what needs an asynchronous connection (connectSuspending or Pgreen.connectAsync);" +
+            " a synchronous one blocks its thread in its wait callback")
+    }
+    return conn
+}
+
+/** poll() until OK, suspending for every READ or WRITE; a server error is raised by poll(). */
+private suspend fun Connection.driveToOk() {
+    var state = poll()
+    while (state != PollState.OK) {
+        awaitReady(channel(), state)
+        state = poll()
+    }
+}
+
+/**
+ * The query under way was cancelled by the coroutine: CancelRequest, then read
+ * until the server has answered (57014, or the result if it won the race), so
+ * the connection is idle again. Past [CANCEL_GRACE] the connection is closed.
+ */
+private suspend fun Connection.cancelAndDrain(cause: CancellationException) {
+    if (isClosed || !isExecuting) {
+        return
+    }
+    withContext(NonCancellable) {
+        try {
+            // CancelRequest opens a socket and waits for the server to close it: off the caller's thread.
+            withContext(Dispatchers.IO) { cancel() }
+        } catch (e: PgException) {
+            cause.addSuppressed(e) // could not reach the server; the grace below decides
+        }
+        val drained = withTimeoutOrNull(CANCEL_GRACE) {
+            while (true) {
+                val state = try {
+                    poll()
+                } catch (_: PgException) {
+                    break // the server's answer to the cancel (57014), or the query's own error: done either way
+                }
+                if (state == PollState.OK) break
+                awaitReady(channel(), state)
+            }
+            true
+        }
+        if (drained == null) {
+            closeQuietly()
+        }
+    }
+}
+
+/** Runs one statement of the helpers' own on a throwaway cursor. */
+private suspend fun Connection.runStatement(sql: String) {
+    cursor().use { it.executeSuspending(sql) }
+}
+
+/** ROLLBACK after [cause], under NonCancellable; a failure of the rollback is added to [cause]. */
+private suspend fun Connection.rollbackAfter(cause: Throwable) {
+    withContext(NonCancellable) {
+        val status = if (isClosed) TransactionStatus.UNKNOWN else transactionStatus()
+        if (status == TransactionStatus.INTRANS || status == TransactionStatus.INERROR) {
+            try {
+                runStatement("ROLLBACK")
+            } catch (e: Throwable) {
+                if (e !== cause) cause.addSuppressed(e)
+            }
+        }
+    }
+}
+
+private fun Connection.takeNotification(): Notify? {
+    val sink = notifies()
+    if (sink is Queue<Notify>) {
+        return sink.poll()
+    }
+    val it = sink.iterator()
+    if (!it.hasNext()) return null
+    val n = it.next()
+    it.remove()
+    return n
+}
+
+private fun Connection.closeQuietly() {
+    try {
+        close()
+    } catch (_: Throwable) {
+        // closing after a failure: the first failure is the one worth reporting
+    }
+}
