@@ -98,10 +98,17 @@ class AsyncTest {
 
     @Test
     void cancelAnAsyncQuery(TestServer server) throws IOException {
-        try (Connection conn = Pgreen.connectAsync(server.dsn())) {
+        try (Connection conn = Pgreen.connectAsync(server.dsn()); Connection observer = Pgreen.connect(server.dsn())) {
+            observer.setAutocommit(true);
             drive(conn);
             conn.cursor().execute("SELECT pg_sleep(10)");
             assertEquals(PollState.READ, conn.poll());
+            // A cancel that reaches the server before the statement starts cancels nothing: wait until it runs.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!"active".equals(observer.cursor().execute("SELECT state FROM pg_stat_activity WHERE pid = %s",
+                    conn.backendPid()).fetchOne().get(0)) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             conn.cancel();
             assertThrows(QueryCanceledException.class, () -> drive(conn));
             Cursor cur = conn.cursor().execute("SELECT 3");
