@@ -20,6 +20,8 @@ import java.time.Duration;
  */
 public abstract class PollingWait implements WaitCallback {
     public static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
+    /** How often an unanswered cancel request is sent again within the grace. */
+    public static final Duration CANCEL_REPEAT = Duration.ofSeconds(1);
 
     @Override
     public void await(Connection conn) {
@@ -33,6 +35,7 @@ public abstract class PollingWait implements WaitCallback {
     protected void awaitFrom(Connection conn, PollState first) {
         boolean interrupted = false;
         long cancelledAt = 0;
+        long lastCancel = 0;
         boolean cancelled = false;
         Duration budget = statementBudget();
         long cancelAt = budget == null ? 0 : System.nanoTime() + budget.toNanos();
@@ -44,7 +47,7 @@ public abstract class PollingWait implements WaitCallback {
                 long now = System.nanoTime();
                 if (!cancelled && (interrupted || (budget != null && now - cancelAt >= 0))) {
                     cancelled = true;
-                    cancelledAt = now;
+                    cancelledAt = lastCancel = now;
                     conn.cancel();
                     continue;
                 }
@@ -55,7 +58,14 @@ public abstract class PollingWait implements WaitCallback {
                         throw new OperationalException("the server did not answer the cancel request within "
                                 + CANCEL_GRACE.toSeconds() + " s; the connection is closed");
                     }
-                    timeout = min(timeout, Duration.ofNanos(left));
+                    // A cancel that reaches the server before the statement starts cancels nothing: repeat it
+                    // while this same operation is still waiting for its answer.
+                    if (now - lastCancel >= CANCEL_REPEAT.toNanos()) {
+                        lastCancel = now;
+                        conn.cancel();
+                    }
+                    timeout = min(timeout, Duration.ofNanos(Math.min(left,
+                            Math.max(1, CANCEL_REPEAT.toNanos() - (now - lastCancel)))));
                 } else if (budget != null) {
                     timeout = min(timeout, Duration.ofNanos(Math.max(1, cancelAt - now)));
                 }

@@ -152,4 +152,25 @@ class FailureTest {
             assertTrue(System.nanoTime() - start >= 1_900_000_000L, "waited for the timeout");
         }
     }
+
+    @Test
+    void anInterruptBeforeTheStatementStartsStillCancelsIt(TestServer server) {
+        try (Connection conn = Pgreen.connect(server.dsn())) {
+            conn.setAutocommit(true);
+            BlockingWait wait = new BlockingWait();
+            // The interrupt lands the moment the query is sent: the first cancel request may reach the
+            // server before the statement runs and cancel nothing, so it is repeated until answered.
+            conn.setWaitCallback(c -> {
+                Thread.currentThread().interrupt();
+                wait.await(c);
+            });
+            long start = System.nanoTime();
+            assertThrows(QueryCanceledException.class, () -> conn.cursor().execute("SELECT pg_sleep(20)"));
+            assertTrue(Thread.interrupted(), "the interrupt flag is restored");
+            assertTrue(System.nanoTime() - start < 8_000_000_000L, "cancelled long before the statement's 20 s");
+            conn.setWaitCallback(null);
+            assertEquals(1, conn.cursor().execute("SELECT 1").fetchOne().get(0));
+            wait.close();
+        }
+    }
 }
