@@ -5,7 +5,6 @@ import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.CopyBothStream;
 import dev.pgreen.protocol.CopyOperation;
-import dev.pgreen.protocol.ExtendedBatchOperation;
 import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
@@ -414,14 +413,14 @@ public class Connection implements AutoCloseable {
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
-                op = runPrepared(sql, params);
+                op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.single(name, text, params));
             } catch (PgException e) {
                 // The server lost the statement (DEALLOCATE, DISCARD ALL): outside a transaction it is
                 // safe to prepare it again at once; inside one the transaction is already aborted.
                 if (!"26000".equals(e.sqlState()) || core.transactionStatus() != 'I') {
                     throw e;
                 }
-                op = runPrepared(sql, params);
+                op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.single(name, text, params));
             }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -438,13 +437,7 @@ public class Connection implements AutoCloseable {
         refuseInAsync("executeManyPrepared");
         try (Lock ignored = enter()) {
             SimpleQueryOperation begin = beginIfNeeded();
-            String name = prepared.get(sql);
-            boolean parse = name == null;
-            if (parse) {
-                name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
-            }
-            ExtendedBatchOperation op = new ExtendedBatchOperation(name, parse ? sql : null, rows);
-            runPreparedOp(op, sql, name, parse, op::parsed);
+            ExtendedQueryOperation op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.batch(name, text, rows));
             if (begin != null && begin.error() != null) {
                 throw begin.error();
             }
@@ -452,20 +445,18 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    private ExtendedQueryOperation runPrepared(String sql, byte[][] params) {
+    /**
+     * Runs an operation on the statement prepared for {@code sql}, preparing it
+     * first when it is not (yet) on the server, and keeps the cache in step.
+     */
+    private ExtendedQueryOperation runPrepared(String sql,
+            java.util.function.BiFunction<String, String, ExtendedQueryOperation> make) {
         String name = prepared.get(sql);
         boolean parse = name == null;
         if (parse) {
             name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
         }
-        ExtendedQueryOperation op = new ExtendedQueryOperation(name, parse ? sql : null, params);
-        runPreparedOp(op, sql, name, parse, op::parsed);
-        return op;
-    }
-
-    /** Runs an operation on a (possibly new) prepared statement, keeping the cache in step with the server. */
-    private void runPreparedOp(Operation op, String sql, String name, boolean parse,
-                               java.util.function.BooleanSupplier parsed) {
+        ExtendedQueryOperation op = make.apply(name, parse ? sql : null);
         core.submit(op);
         try {
             run(op);
@@ -476,10 +467,11 @@ public class Connection implements AutoCloseable {
             }
             throw e;
         } finally {
-            if (parse && parsed.getAsBoolean() && !name.isEmpty()) {
+            if (parse && op.parsed() && !name.isEmpty()) {
                 prepared.put(sql, name);
             }
         }
+        return op;
     }
 
     private QueryResult executeAsync(String sql, Cursor cursor) {

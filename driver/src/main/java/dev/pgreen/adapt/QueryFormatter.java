@@ -25,7 +25,35 @@ public final class QueryFormatter {
         String named(String name);
     }
 
+    /** How a placeholder's value is written: (value, its 1-based parameter number) → text. */
+    private interface Render {
+        String render(Object value, int number);
+    }
+
     public static String format(String sql, Object[] args, Connection conn) {
+        return positional(sql, args, (v, n) -> quote(v, conn));
+    }
+
+    public static String format(String sql, Map<String, ?> args, Connection conn) {
+        return named(sql, args, (v, n) -> quote(v, conn), null);
+    }
+
+    /** A query with {@code $1, $2, ...} in place of its placeholders, and the arguments in that order. */
+    public record Parameterized(String sql, Object[] args) {}
+
+    /** Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}. */
+    public static Parameterized parameterize(String sql, Object[] args) {
+        return new Parameterized(positional(sql, args, (v, n) -> "$" + n), args.clone());
+    }
+
+    /** Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name. */
+    public static Parameterized parameterize(String sql, Map<String, ?> args) {
+        java.util.LinkedHashMap<String, Integer> numbers = new java.util.LinkedHashMap<>();
+        String out = named(sql, args, (v, n) -> "$" + n, numbers);
+        return new Parameterized(out, numbers.keySet().stream().map(args::get).toArray());
+    }
+
+    private static String positional(String sql, Object[] args, Render render) {
         int[] next = {0};
         String out = scan(sql, 16 * args.length, new Placeholders() {
             public String positional() {
@@ -33,7 +61,8 @@ public final class QueryFormatter {
                     throw new ProgrammingException("not enough arguments for the query: it has more %s placeholders than the "
                             + args.length + " argument(s) given");
                 }
-                return quote(args[next[0]++], conn);
+                int i = next[0]++;
+                return render.render(args[i], i + 1);
             }
 
             public void expectNamed() {
@@ -51,7 +80,8 @@ public final class QueryFormatter {
         return out;
     }
 
-    public static String format(String sql, Map<String, ?> args, Connection conn) {
+    /** @param numbers when not null, gives each distinct name its parameter number, in order of appearance */
+    private static String named(String sql, Map<String, ?> args, Render render, Map<String, Integer> numbers) {
         return scan(sql, 16 * args.size(), new Placeholders() {
             public String positional() {
                 throw new ProgrammingException("the query uses %s placeholders: pass the arguments positionally, not as a Map");
@@ -64,60 +94,10 @@ public final class QueryFormatter {
                 if (!args.containsKey(name)) {
                     throw new ProgrammingException("query argument missing: no value for %(" + name + ")s");
                 }
-                return quote(args.get(name), conn);
+                int n = numbers == null ? 0 : numbers.computeIfAbsent(name, k -> numbers.size() + 1);
+                return render.render(args.get(name), n);
             }
         });
-    }
-
-    /** A query with {@code $1, $2, ...} in place of its placeholders, and the arguments in that order. */
-    public record Parameterized(String sql, Object[] args) {}
-
-    /** Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}. */
-    public static Parameterized parameterize(String sql, Object[] args) {
-        int[] next = {0};
-        String out = scan(sql, 0, new Placeholders() {
-            public String positional() {
-                if (next[0] >= args.length) {
-                    throw new ProgrammingException("not enough arguments for the query: it has more %s placeholders than the "
-                            + args.length + " argument(s) given");
-                }
-                return "$" + ++next[0];
-            }
-
-            public void expectNamed() {
-                throw new ProgrammingException("the query uses %(name)s placeholders: pass the arguments as a Map");
-            }
-
-            public String named(String name) {
-                throw new IllegalStateException("unreachable: expectNamed() refused");
-            }
-        });
-        if (next[0] < args.length) {
-            throw new ProgrammingException("not all arguments converted during query formatting: "
-                    + args.length + " given, " + next[0] + " used");
-        }
-        return new Parameterized(out, args.clone());
-    }
-
-    /** Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name. */
-    public static Parameterized parameterize(String sql, Map<String, ?> args) {
-        java.util.LinkedHashMap<String, Integer> order = new java.util.LinkedHashMap<>();
-        String out = scan(sql, 0, new Placeholders() {
-            public String positional() {
-                throw new ProgrammingException("the query uses %s placeholders: pass the arguments positionally, not as a Map");
-            }
-
-            public void expectNamed() {
-            }
-
-            public String named(String name) {
-                if (!args.containsKey(name)) {
-                    throw new ProgrammingException("query argument missing: no value for %(" + name + ")s");
-                }
-                return "$" + order.computeIfAbsent(name, k -> order.size() + 1);
-            }
-        });
-        return new Parameterized(out, order.keySet().stream().map(args::get).toArray());
     }
 
     /** Copies {@code sql}, replacing {@code %s}, {@code %(name)s} and {@code %%}. */

@@ -9,25 +9,40 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One statement over the extended protocol with server-side parameters:
- * Parse (unless the statement is already prepared), Bind, Describe, Execute,
- * Sync. The server plans a prepared statement once and reuses the plan.
+ * A statement over the extended protocol with server-side parameters: Parse
+ * (unless the statement is already prepared), then Bind and Execute for each
+ * row of parameters, then one Sync. The server plans a prepared statement once
+ * and reuses the plan. With one row the result is described and kept; with
+ * several (a batch) only the affected rows are counted, and the first error
+ * skips the rest of the batch.
  */
 public final class ExtendedQueryOperation implements Operation {
     private final String statementName;
     private final String sql;
-    private final byte[][] params;
+    private final List<byte[][]> paramRows;
+    private final boolean keepResult;
     private List<Field> fields;
     private final List<DataRow> rows = new ArrayList<>();
     private String commandTag;
+    private long rowCount = -1;
     private boolean parsed;
     private PgException error;
 
-    /** @param sql null when {@code statementName} is already prepared on this connection */
-    public ExtendedQueryOperation(String statementName, String sql, byte[][] params) {
+    /** One execution whose result is kept. {@code sql} is null when the statement is already prepared. */
+    public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params) {
+        return new ExtendedQueryOperation(statementName, sql, List.<byte[][]>of(params), true);
+    }
+
+    /** One execution per row of parameters, counting the rows affected. */
+    public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows) {
+        return new ExtendedQueryOperation(statementName, sql, paramRows, false);
+    }
+
+    private ExtendedQueryOperation(String statementName, String sql, List<byte[][]> paramRows, boolean keepResult) {
         this.statementName = statementName;
         this.sql = sql;
-        this.params = params;
+        this.paramRows = paramRows;
+        this.keepResult = keepResult;
     }
 
     @Override
@@ -35,9 +50,13 @@ public final class ExtendedQueryOperation implements Operation {
         if (sql != null) {
             out.parse(statementName, sql);
         }
-        out.bind(statementName, params);
-        out.describePortal();
-        out.execute();
+        for (byte[][] params : paramRows) {
+            out.bind(statementName, params);
+            if (keepResult) {
+                out.describePortal();
+            }
+            out.execute();
+        }
         out.sync();
     }
 
@@ -48,8 +67,14 @@ public final class ExtendedQueryOperation implements Operation {
             case BindComplete b -> { }
             case NoData n -> { }
             case RowDescription d -> fields = d.fields();
-            case DataRow r -> rows.add(r);
-            case CommandComplete c -> commandTag = c.tag();
+            case DataRow r -> {
+                if (keepResult) rows.add(r);
+            }
+            case CommandComplete c -> {
+                commandTag = c.tag();
+                long n = new QueryResult(null, List.of(), c.tag()).rowCount();
+                if (n >= 0) rowCount = (rowCount < 0 ? 0 : rowCount) + n;
+            }
             case EmptyQueryResponse e -> {
                 if (error == null) error = new ProgrammingException("can't execute an empty query");
             }
@@ -77,8 +102,14 @@ public final class ExtendedQueryOperation implements Operation {
         return parsed;
     }
 
+    /** The result of a single execution; null when it failed. */
     public QueryResult result() {
         return error == null ? new QueryResult(fields, fields == null ? List.of() : rows, commandTag) : null;
+    }
+
+    /** Rows affected by all the executions together, -1 when none reported a count. */
+    public long rowCount() {
+        return rowCount;
     }
 
     @Override
