@@ -64,7 +64,7 @@ public class Connection implements AutoCloseable {
         this.transport = Transport.open(core, settings);
         StartupOperation startup = new StartupOperation(settings.startupParameters(), settings.user(),
                 settings.password());
-        core.submit(startup);
+        transport.submit(startup);
         Duration timeout = settings.connectTimeout();
         if (timeout != null) {
             transport.setDeadline(System.nanoTime() + timeout.toNanos());
@@ -144,6 +144,17 @@ public class Connection implements AutoCloseable {
         return operationLock::unlock;
     }
 
+    /** Takes the lock for a command: refused while a replication stream holds the session in COPY BOTH. */
+    final Lock enterForCommand() {
+        Lock lock = enter();
+        if (core.hasInFlight()) {
+            lock.close();
+            throw new ProgrammingException("another command is already in progress: "
+                    + "a replication stream is open on this connection");
+        }
+        return lock;
+    }
+
     /** An acquired lock, released by try-with-resources. */
     interface Lock extends AutoCloseable {
         @Override
@@ -197,10 +208,10 @@ public class Connection implements AutoCloseable {
     public int awaitNotifies(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         refuseInAsync("awaitNotifies");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             long before = events.notificationsReceived();
             NotificationWait wait = new NotificationWait();
-            core.submit(wait);
+            transport.submit(wait);
             // Past the deadline the wait is abandoned, not failed: it sent nothing the server could answer.
             transport.setDeadline(System.nanoTime() + Math.max(0, timeout.toNanos()));
             awaitingNotifies = true;
@@ -238,12 +249,12 @@ public class Connection implements AutoCloseable {
             if (asyncQuery != null) {
                 throw new ProgrammingException("another command is already in progress");
             }
-            core.submit(stream);
+            transport.submit(stream);
             transport.step();
             return stream;
         }
         requireHeld();
-        core.submit(stream);
+        transport.submit(stream);
         run(stream);
         return stream;
     }
@@ -283,7 +294,7 @@ public class Connection implements AutoCloseable {
         if (!stream.isStreaming()) {
             throw new ProgrammingException("the replication stream is not open");
         }
-        core.encoder().copyData(data, 0, data.length);
+        transport.withIo(() -> core.encoder().copyData(data, 0, data.length));
         if (async) {
             transport.step();
         } else {
@@ -297,7 +308,7 @@ public class Connection implements AutoCloseable {
         if (transport.isClosed()) {
             return;
         }
-        stream.end(core.encoder());
+        transport.withIo(() -> stream.end(core.encoder()));
         if (!async) {
             requireHeld();
             await();
@@ -328,11 +339,11 @@ public class Connection implements AutoCloseable {
         if (async) {
             return executeAsync(sql, cursor);
         }
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             // Pipelined with the statement: the BEGIN costs no extra round trip.
             SimpleQueryOperation begin = beginIfNeeded();
             SimpleQueryOperation query = new SimpleQueryOperation(sql);
-            core.submit(query);
+            transport.submit(query);
             run(query);
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -344,9 +355,9 @@ public class Connection implements AutoCloseable {
     /** Runs a COPY, inside a transaction unless in autocommit; returns its command tag. */
     String copy(CopyOperation op) {
         refuseInAsync("COPY");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
-            core.submit(op);
+            transport.submit(op);
             run(op);
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -361,9 +372,9 @@ public class Connection implements AutoCloseable {
      */
     QueryResult executeWithoutBegin(String sql, Cursor cursor) {
         refuseInAsync("named cursors");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation query = new SimpleQueryOperation(sql);
-            core.submit(query);
+            transport.submit(query);
             run(query);
             return query.result();
         }
@@ -375,7 +386,7 @@ public class Connection implements AutoCloseable {
             return null;
         }
         SimpleQueryOperation begin = new SimpleQueryOperation(session.beginStatement());
-        core.submit(begin);
+        transport.submit(begin);
         return begin;
     }
 
@@ -385,10 +396,10 @@ public class Connection implements AutoCloseable {
      * them one by one); returns the rows they affected together.
      */
     long executeBatch(String statements) {
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
             SimpleQueryOperation batch = new SimpleQueryOperation(statements);
-            core.submit(batch);
+            transport.submit(batch);
             run(batch);
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -409,7 +420,7 @@ public class Connection implements AutoCloseable {
      */
     QueryResult executePrepared(String sql, byte[][] params) {
         refuseInAsync("executePrepared");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
@@ -435,7 +446,7 @@ public class Connection implements AutoCloseable {
      */
     long executePreparedBatch(String sql, java.util.List<byte[][]> rows) {
         refuseInAsync("executeManyPrepared");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.batch(name, text, rows));
             if (begin != null && begin.error() != null) {
@@ -457,7 +468,7 @@ public class Connection implements AutoCloseable {
             name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
         }
         ExtendedQueryOperation op = make.apply(name, parse ? sql : null);
-        core.submit(op);
+        transport.submit(op);
         try {
             run(op);
         } catch (PgException e) {
@@ -475,21 +486,21 @@ public class Connection implements AutoCloseable {
     }
 
     private QueryResult executeAsync(String sql, Cursor cursor) {
-        if (asyncQuery != null) {
+        if (asyncQuery != null || core.hasInFlight()) {
             throw new ProgrammingException("another command is already in progress: "
                     + "poll() the asynchronous connection until OK first");
         }
         ensureOpen();
         SimpleQueryOperation query = new SimpleQueryOperation(sql);
+        transport.submit(query);
         asyncQuery = new AsyncQuery(query, cursor);
-        core.submit(query);
         return null;
     }
 
     /** Runs a statement of the driver's own, outside the transaction logic. */
     private void runInternal(String sql) {
         SimpleQueryOperation op = new SimpleQueryOperation(sql);
-        core.submit(op);
+        transport.submit(op);
         run(op);
     }
 
@@ -503,7 +514,7 @@ public class Connection implements AutoCloseable {
 
     private void endTransaction(String sql, String what) {
         refuseInAsync(what);
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             if (!autocommit && core.transactionStatus() != 'I') {
                 runInternal(sql);
             }
@@ -512,7 +523,7 @@ public class Connection implements AutoCloseable {
 
     public void setAutocommit(boolean autocommit) {
         refuseInAsync("setAutocommit");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             refuseInTransaction("setAutocommit");
             if (autocommit != this.autocommit && !session.isDefault()) {
                 // In autocommit mode the settings live in the session defaults, not in BEGIN.
@@ -532,7 +543,7 @@ public class Connection implements AutoCloseable {
      */
     public void setSession(IsolationLevel level, Boolean readOnly, Boolean deferrable) {
         refuseInAsync("setSession");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             refuseInTransaction("setSession");
             session = session.with(level, readOnly, deferrable);
             if (autocommit && !session.isDefault()) {
@@ -563,7 +574,7 @@ public class Connection implements AutoCloseable {
      */
     public void reset() {
         refuseInAsync("reset");
-        try (Lock ignored = enter()) {
+        try (Lock ignored = enterForCommand()) {
             if (core.transactionStatus() != 'I') {
                 runInternal("ROLLBACK");
             }
@@ -646,7 +657,7 @@ public class Connection implements AutoCloseable {
         }
         int pid = core.backendPid();
         if (pid != 0) {
-            CancelRequestSender.send(settings, pid, core.secretKey());
+            CancelRequestSender.send(settings, transport.remoteAddress(), pid, core.secretKey());
         }
     }
 

@@ -78,6 +78,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (sql == null || sql.isBlank()) {
             throw new ProgrammingException("can't execute an empty query");
         }
+        if (sql.indexOf('\0') >= 0) {
+            throw new dev.pgreen.errors.DataException(
+                    "a query cannot contain NUL (0x00) characters: PostgreSQL text cannot hold them");
+        }
         if (name != null) {
             return declare(sql);
         }

@@ -48,7 +48,7 @@ public abstract class PollingWait implements WaitCallback {
                 if (!cancelled && (interrupted || (budget != null && now - cancelAt >= 0))) {
                     cancelled = true;
                     cancelledAt = lastCancel = now;
-                    conn.cancel();
+                    tryCancel(conn);
                     continue;
                 }
                 Duration timeout = conn.waitTimeout();
@@ -62,7 +62,7 @@ public abstract class PollingWait implements WaitCallback {
                     // while this same operation is still waiting for its answer.
                     if (now - lastCancel >= CANCEL_REPEAT.toNanos()) {
                         lastCancel = now;
-                        conn.cancel();
+                        tryCancel(conn);
                     }
                     timeout = min(timeout, Duration.ofNanos(Math.min(left,
                             Math.max(1, CANCEL_REPEAT.toNanos() - (now - lastCancel)))));
@@ -75,6 +75,15 @@ public abstract class PollingWait implements WaitCallback {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** A cancel request that fails (its own socket interrupted, the server unreachable) is repeated, not fatal. */
+    private static void tryCancel(Connection conn) {
+        try {
+            conn.cancel();
+        } catch (RuntimeException e) {
+            // The repeat and the grace below decide what happens next.
         }
     }
 
@@ -97,13 +106,17 @@ public abstract class PollingWait implements WaitCallback {
      */
     protected abstract void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout);
 
-    /** READ waits for OP_READ; WRITE for OP_WRITE, or OP_CONNECT while the socket is still connecting. */
+    /**
+     * READ waits for OP_READ; WRITE for OP_CONNECT while the socket is still
+     * connecting, else for OP_WRITE or OP_READ: a server blocked writing its
+     * replies to us stops reading, so our writes only drain once we read.
+     */
     public static int interestOps(SelectableChannel channel, PollState state) {
         if (state == PollState.READ) {
             return SelectionKey.OP_READ;
         }
         return channel instanceof SocketChannel sc && sc.isConnectionPending()
-                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE | SelectionKey.OP_READ;
     }
 
     /** Milliseconds for {@code Selector.select(long)}: 0 waits forever, so a positive timeout is at least 1. */

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SessionEvents implements SessionListener {
     private static final int MAX_NOTICES = 50;
+    private static final System.Logger LOG = System.getLogger(SessionEvents.class.getName());
 
     private final List<String> notices = new CopyOnWriteArrayList<>();
     private final AtomicLong notificationsReceived = new AtomicLong();
@@ -33,7 +34,13 @@ final class SessionEvents implements SessionListener {
 
     @Override
     public void notification(int processId, String channel, String payload) {
-        notifies.add(new Notify(processId, channel, payload));
+        try {
+            notifies.add(new Notify(processId, channel, payload));
+        } catch (RuntimeException e) {
+            // A full bounded queue, say: the session goes on; the sink's owner hears of it.
+            LOG.log(System.Logger.Level.WARNING, "the notifies sink refused a notification on \"" + channel
+                    + "\": " + e);
+        }
         notificationsReceived.incrementAndGet();
     }
 

@@ -94,6 +94,11 @@ public final class CopyBothStream implements Operation {
         }
     }
 
+    /** Whether data received before the stream ended is still waiting to be read. */
+    public boolean hasReceived() {
+        return !received.isEmpty();
+    }
+
     public byte[] next() {
         return received.poll();
     }

@@ -81,7 +81,13 @@ public final class ExtendedQueryOperation implements Operation {
             case PortalSuspended s -> { }
             case CopyResponse c -> {
                 if (error == null) error = new ProgrammingException("COPY cannot run as a prepared statement: use the copy methods");
-                if (c.kind() == 'G') out.copyFail("COPY is not supported in a prepared statement");
+                if (c.kind() == 'G') {
+                    // The server skipped our Sync while copying in: after CopyFail it needs another.
+                    out.copyFail("COPY is not supported in a prepared statement");
+                    out.sync();
+                } else if (c.kind() == 'W') {
+                    out.copyDone();
+                }
             }
             case CopyData d -> { }
             case CopyDone d -> { }

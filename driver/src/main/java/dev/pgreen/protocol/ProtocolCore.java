@@ -118,6 +118,10 @@ public final class ProtocolCore {
             transactionStatus = z.status();
         }
         Operation op = inFlight.peek();
+        if (op instanceof NotificationWait && m instanceof ErrorResponse e && ServerErrors.isFatal(e.fields())) {
+            // Nothing was asked: like an idle session, the error is the server ending it.
+            op = null;
+        }
         if (op == null) {
             if (m instanceof ErrorResponse e && ServerErrors.isFatal(e.fields())) {
                 // The server says why it ends an idle session (pg_terminate_backend, shutdown) before it closes:

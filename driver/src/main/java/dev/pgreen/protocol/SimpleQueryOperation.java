@@ -67,12 +67,18 @@ public final class SimpleQueryOperation implements Operation {
     /** COPY needs the copy methods, which stream; a plain execute cannot feed or drain it. */
     private void refuseCopy(CopyResponse c, FrontendEncoder out) {
         if (error == null) {
-            error = new ProgrammingException(c.kind() == 'G'
-                    ? "can't execute COPY FROM STDIN with execute(): use copyFrom() or copyExpert()"
-                    : "can't execute COPY TO STDOUT with execute(): use copyTo() or copyExpert()");
+            error = new ProgrammingException(switch (c.kind()) {
+                case 'G' -> "can't execute COPY FROM STDIN with execute(): use copyFrom() or copyExpert()";
+                case 'W' -> "can't start a replication stream with execute(): use a replication cursor's "
+                        + "startReplication()";
+                default -> "can't execute COPY TO STDOUT with execute(): use copyTo() or copyExpert()";
+            });
         }
         if (c.kind() == 'G') {
             out.copyFail("COPY FROM STDIN is not supported by execute()");
+        } else if (c.kind() == 'W') {
+            // A replication stream: end it at once, so the session returns to ReadyForQuery.
+            out.copyDone();
         }
     }
 

@@ -145,7 +145,7 @@ public class ReplicationCursor extends Cursor {
         requireStream();
         Duration interval = keepalive != null ? keepalive : options.statusInterval();
         try (AutoCloseable ignored = repl.hold()) {
-            while (stream.isStreaming()) {
+            while (stream.isStreaming() || stream.hasReceived()) {
                 long untilFeedback = interval.toNanos() - (System.nanoTime() - lastFeedbackNanos);
                 if (untilFeedback <= 0) {
                     sendStatus(false);
@@ -168,7 +168,14 @@ public class ReplicationCursor extends Cursor {
 
     /** The next message if one has arrived, else null (for asynchronous connections; never waits there). */
     public ReplicationMessage readMessage() {
+        if (!repl.isAsync()) {
+            throw new ProgrammingException("readMessage() is for asynchronous connections: use consumeStream()");
+        }
         requireStream();
+        if (stream.isStreaming() && options != null
+                && System.nanoTime() - lastFeedbackNanos >= options.statusInterval().toNanos()) {
+            sendStatus(false);
+        }
         for (;;) {
             byte[] data = repl.read(stream, Duration.ZERO);
             if (data == null) {

@@ -20,7 +20,8 @@ public final class CancelRequestSender {
 
     private CancelRequestSender() {}
 
-    public static void send(ConnectSettings settings, int processId, int secretKey) {
+    /** @param remote the address the connection reached (null: resolve the host again) */
+    public static void send(ConnectSettings settings, java.net.SocketAddress remote, int processId, int secretKey) {
         byte[] request = FrontendEncoder.cancelRequest(processId, secretKey);
         // Kept away from the interrupt flag: an interrupt is often why we cancel, and it would abort the send.
         boolean interrupted = Thread.interrupted();
@@ -28,7 +29,7 @@ public final class CancelRequestSender {
             if (settings.isUnixSocket()) {
                 sendUnix(settings, request);
             } else {
-                sendTcp(settings, request);
+                sendTcp(settings, remote, request);
             }
         } catch (IOException e) {
             throw new OperationalException("could not send the cancel request: " + e.getMessage(), e);
@@ -39,10 +40,13 @@ public final class CancelRequestSender {
         }
     }
 
-    private static void sendTcp(ConnectSettings settings, byte[] request) throws IOException {
+    private static void sendTcp(ConnectSettings settings, java.net.SocketAddress remote, byte[] request)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
-            socket.connect(new InetSocketAddress(settings.host(), settings.port()), TIMEOUT_MILLIS);
+            // The address the connection actually reached: a name may resolve to several, some refusing.
+            socket.connect(remote instanceof InetSocketAddress ? remote
+                    : new InetSocketAddress(settings.host(), settings.port()), TIMEOUT_MILLIS);
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
             socket.getInputStream().read();

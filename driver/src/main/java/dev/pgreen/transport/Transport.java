@@ -120,6 +120,31 @@ public final class Transport {
         this.hasDeadline = true;
     }
 
+    /** Queues an operation; under the I/O lock, so a concurrent {@link #step()} never sees the buffer half-written. */
+    public void submit(dev.pgreen.protocol.Operation op) {
+        withIo(() -> core.submit(op));
+    }
+
+    /** Runs {@code change} to the protocol state under the I/O lock. */
+    public void withIo(Runnable change) {
+        ioLock.lock();
+        try {
+            change.run();
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** The server's address once connected (a cancel request goes to the same one), or null. */
+    public java.net.SocketAddress remoteAddress() {
+        SocketChannel ch = channel;
+        try {
+            return ch == null || !ch.isConnected() ? null : ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Asks the next {@link #step()} to end a wait that sent nothing (see {@link ProtocolCore#expire()}). */
     public void requestAbandonIdleWait() {
         abandonRequested = true;
@@ -177,6 +202,10 @@ public final class Transport {
                 }
                 int written = flush(ch);
                 if (written < 0) {
+                    if (core.hasInFlight() && readAvailable(ch)) {
+                        // Reading let the server go on; it may be reading our output again.
+                        continue;
+                    }
                     return PollState.WRITE;
                 }
                 boolean busy = core.isBusy();
@@ -212,7 +241,8 @@ public final class Transport {
         }
     }
 
-    private void readAvailable(SocketChannel ch) throws IOException {
+    /** Reads and dispatches what has arrived, without waiting; returns whether anything had. */
+    private boolean readAvailable(SocketChannel ch) throws IOException {
         int n = ch.read(core.decoder().buffer());
         if (n < 0) {
             throw lost(null);
@@ -220,6 +250,7 @@ public final class Transport {
         if (n > 0) {
             core.processReceived();
         }
+        return n > 0;
     }
 
     private boolean finishConnect(SocketChannel ch) throws IOException {
