@@ -215,11 +215,14 @@ class SuspendingTest {
                 // The listener may hear it before the sender has read its own ReadyForQuery.
                 notifying.join()
 
-                launch(start = CoroutineStart.UNDISPATCHED) {
+                val sending = launch(start = CoroutineStart.UNDISPATCHED) {
                     for (i in 1..3) sender.cursor().executeSuspending("SELECT pg_notify('pgreen_kt', %s)", "m$i")
                 }
                 val got = withTimeout(5.seconds) { listener.notificationsFlow().take(3).toList() }
                 assertEquals(listOf("m1", "m2", "m3"), got.map { it.payload() })
+                // The last NOTIFY can be heard before the sender has read its own reply: let it finish
+                // before `use` closes the sender under it.
+                sending.join()
                 // Still usable for queries afterwards.
                 assertEquals(1, listener.scalar("SELECT 1"))
             }
