@@ -371,7 +371,11 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         String scroll = scrollable == null ? "" : scrollable ? "SCROLL " : "NO SCROLL ";
         query = "DECLARE " + quoted + " " + scroll + "CURSOR " + (withHold ? "WITH HOLD" : "WITHOUT HOLD")
                 + " FOR " + sql;
-        setResult(conn.execute(query + "; FETCH FORWARD 0 FROM " + quoted, this));
+        try {
+            setResult(conn.execute(query + "; FETCH FORWARD 0 FROM " + quoted, this));
+        } catch (dev.pgreen.errors.DatabaseException e) {
+            throw dev.pgreen.protocol.ServerErrors.shiftPosition(e, query.length() - sql.length());
+        }
         declared = true;
         rowCount = -1;
         return this;

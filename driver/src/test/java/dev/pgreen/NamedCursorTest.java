@@ -136,4 +136,14 @@ class NamedCursorTest {
             assertEquals(List.of("Odd \"name\""), made);
         }
     }
+
+    @Test
+    void anErrorsPositionCountsInTheCallersSql(TestServer server) {
+        try (Connection conn = Pgreen.connect(server.dsn())) {
+            var e = assertThrows(dev.pgreen.errors.ProgrammingException.class,
+                    () -> conn.cursor("pos").execute("SELECT * FROMM nowhere"));
+            assertEquals("42601", e.sqlState());
+            assertEquals("10", e.diag().position(), "FROMM starts at character 10 of what the caller wrote");
+        }
+    }
 }

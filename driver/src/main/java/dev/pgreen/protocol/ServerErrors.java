@@ -23,6 +23,29 @@ public final class ServerErrors {
                 : new OperationalException(e.getMessage(), cause, fatal);
     }
 
+    /**
+     * The same error with its position moved back by {@code offset} characters: the driver put that
+     * much text in front of the caller's SQL, and positions count in what the caller wrote.
+     */
+    public static DatabaseException shiftPosition(DatabaseException e, int offset) {
+        String position = e.diag().position();
+        if (position == null || offset == 0) {
+            return e;
+        }
+        try {
+            int shifted = Integer.parseInt(position) - offset;
+            if (shifted < 1) {
+                return e;
+            }
+            java.util.Map<Character, String> fields = new java.util.LinkedHashMap<>(e.diag().fields());
+            fields.put('P', Integer.toString(shifted));
+            Diagnostics diag = new Diagnostics(fields);
+            return SqlStates.toException(message(diag), diag);
+        } catch (NumberFormatException notANumber) {
+            return e;
+        }
+    }
+
     /** The primary message with DETAIL and HINT lines, as libpq shows them after the severity. */
     public static String message(Diagnostics diag) {
         StringBuilder sb = new StringBuilder(String.valueOf(diag.messagePrimary()));
