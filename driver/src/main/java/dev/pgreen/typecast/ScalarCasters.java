@@ -73,6 +73,16 @@ final class ScalarCasters {
         return negative ? result : -result;
     }
 
+    /** NaN, Infinity or -Infinity, as numeric, float4 and float8 write them; null for any other value. */
+    private static Double specialFloat(byte[] b, int off, int len) {
+        return switch (len) {
+            case 3 -> is(b, off, len, "NaN") ? Double.NaN : null;
+            case 8 -> is(b, off, len, "Infinity") ? Double.POSITIVE_INFINITY : null;
+            case 9 -> is(b, off, len, "-Infinity") ? Double.NEGATIVE_INFINITY : null;
+            default -> null;
+        };
+    }
+
     // ---- numeric ----
 
     static Object numeric(String s) {
@@ -86,18 +96,8 @@ final class ScalarCasters {
      * values (and forms the server does not send, such as exponents) go through {@code new BigDecimal(String)}.
      */
     static Object numeric(byte[] b, int off, int len) {
-        switch (len) {
-            case 3 -> {
-                if (is(b, off, len, "NaN")) return Double.NaN;
-            }
-            case 8 -> {
-                if (is(b, off, len, "Infinity")) return Double.POSITIVE_INFINITY;
-            }
-            case 9 -> {
-                if (is(b, off, len, "-Infinity")) return Double.NEGATIVE_INFINITY;
-            }
-            default -> { }
-        }
+        Double special = specialFloat(b, off, len);
+        if (special != null) return special;
         int i = off;
         int end = off + len;
         boolean negative = false;
@@ -185,18 +185,8 @@ final class ScalarCasters {
     }
 
     static Double float8(byte[] b, int off, int len) {
-        switch (len) {
-            case 3 -> {
-                if (is(b, off, len, "NaN")) return Double.NaN;
-            }
-            case 8 -> {
-                if (is(b, off, len, "Infinity")) return Double.POSITIVE_INFINITY;
-            }
-            case 9 -> {
-                if (is(b, off, len, "-Infinity")) return Double.NEGATIVE_INFINITY;
-            }
-            default -> { }
-        }
+        Double special = specialFloat(b, off, len);
+        if (special != null) return special;
         try {
             // Correct rounding of decimal to binary is the JDK's business; the String is Latin-1, one byte a char.
             return Double.valueOf(new String(b, off, len, StandardCharsets.ISO_8859_1));
