@@ -3,6 +3,7 @@ package dev.pgreen;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.errors.QueryCanceledException;
+import dev.pgreen.testing.Backends;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -104,11 +105,7 @@ class AsyncTest {
             conn.cursor().execute("SELECT pg_sleep(10)");
             assertEquals(PollState.READ, conn.poll());
             // A cancel that reaches the server before the statement starts cancels nothing: wait until it runs.
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!"active".equals(observer.cursor().execute("SELECT state FROM pg_stat_activity WHERE pid = %s",
-                    conn.backendPid()).fetchOne().get(0)) && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Backends.awaitActive(observer, conn.backendPid(), java.time.Duration.ofSeconds(10));
             conn.cancel();
             assertThrows(QueryCanceledException.class, () -> drive(conn));
             Cursor cur = conn.cursor().execute("SELECT 3");

@@ -3,6 +3,7 @@ package dev.pgreen;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.QueryCanceledException;
+import dev.pgreen.testing.Backends;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
 import org.junit.jupiter.api.Test;
@@ -22,18 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class FailureTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
 
-    /** Waits until the backend is running a statement, so a cancel or kill lands inside it. */
     private static void awaitActive(Connection observer, int pid) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Cursor cur = observer.cursor();
-        while (System.nanoTime() < deadline) {
-            Object state = cur.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", pid).fetchOne().get(0);
-            if ("active".equals(state)) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        fail("backend " + pid + " never became active");
+        Backends.awaitActive(observer, pid, Duration.ofSeconds(10));
     }
 
     private static Connection observer(TestServer server) {

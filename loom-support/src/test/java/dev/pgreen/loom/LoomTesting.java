@@ -37,16 +37,7 @@ final class LoomTesting {
 
     /** Waits until the backend runs a statement (so a cancel or a kill lands mid-query). */
     static void awaitActive(Connection observer, int pid) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            Row row = observer.cursor()
-                    .execute("SELECT state FROM pg_stat_activity WHERE pid = %s", pid).fetchOne();
-            if (row != null && "active".equals(row.get(0))) {
-                return;
-            }
-            sleep(5);
-        }
-        fail("backend " + pid + " never became active");
+        dev.pgreen.testing.Backends.awaitActive(observer, pid, Duration.ofSeconds(20));
     }
 
     /** Terminates a backend and waits until it is gone and its socket closed. */

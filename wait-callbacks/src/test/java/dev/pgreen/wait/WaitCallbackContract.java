@@ -10,6 +10,7 @@ import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.QueryCanceledException;
+import dev.pgreen.testing.Backends;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
 import dev.pgreen.testing.TestWait;
@@ -68,16 +69,7 @@ public abstract class WaitCallbackContract {
     }
 
     private static void awaitActive(Connection observer, int pid) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Object state = observer.cursor()
-                    .execute("SELECT state FROM pg_stat_activity WHERE pid = %s", pid).fetchOne().get(0);
-            if ("active".equals(state)) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        fail("backend " + pid + " never became active");
+        Backends.awaitActive(observer, pid, Duration.ofSeconds(10));
     }
 
     @Test
