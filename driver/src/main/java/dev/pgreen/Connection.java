@@ -12,16 +12,24 @@ import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.protocol.StartupOperation;
-import dev.pgreen.transport.CancelRequestSender;
+import dev.pgreen.transport.CancelRequest;
 import dev.pgreen.transport.ConnectSettings;
 import dev.pgreen.transport.Transport;
 import dev.pgreen.typecast.TypeRegistry;
 
+import dev.pgreen.errors.OperationalException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -42,7 +50,21 @@ public class Connection implements AutoCloseable {
     private final ReentrantLock operationLock = new ReentrantLock();
     private final TypeRegistry types = new TypeRegistry();
     private final SessionEvents events = new SessionEvents();
-    private final BlockingWait blockingWait = new BlockingWait();
+    private final ConnectionSelector selector = new ConnectionSelector();
+    /** The cancel request on its way, which every wait finishes before its operation may return. */
+    private final AtomicReference<CancelRequest> pendingCancel = new AtomicReference<>();
+    private final ReentrantLock cancelLock = new ReentrantLock();
+    /** When the operation in progress was first cancelled ({@link System#nanoTime()}), or 0; owner only. */
+    private volatile long cancelledAt;
+    /** When its last cancel request was started; owner only. */
+    private volatile long lastCancelAt;
+    private volatile Duration statementTimeout;
+    /** When the command in progress is cancelled by the statement timeout, or 0 for never; owner only. */
+    private volatile long statementDeadline;
+    /** The state of the owner's first step, handed to its wait callback's first poll(): no second read. */
+    private PollState handoff;
+    /** True while the owner's wait callback runs: notifications are delivered when it returns. */
+    private boolean awaiting;
     private volatile WaitCallback waitCallback;
     private volatile CursorFactory<?> cursorFactory;
     private volatile boolean autocommit;
@@ -76,9 +98,9 @@ public class Connection implements AutoCloseable {
         operationLock.lock();
         try {
             run(startup);
+            transport.markEstablished();
         } catch (RuntimeException | Error e) {
-            transport.close();
-            blockingWait.close();
+            closeAfterFailure();
             throw e;
         } finally {
             operationLock.unlock();
@@ -105,13 +127,15 @@ public class Connection implements AutoCloseable {
     /** Waits until nothing in flight holds the caller up: the single place every wait goes through. */
     private void await() {
         try {
-            PollState first = transport.step();
+            PollState first = advance();
             WaitCallback cb = registeredWaitCallback();
             if (cb != null || first != PollState.OK) {
+                awaiting = true;
                 if (cb != null) {
+                    handoff = first;
                     cb.await(this);
                 } else {
-                    blockingWait.awaitAfter(this, first);
+                    BlockingWait.INSTANCE.awaitFrom(this, first);
                 }
                 if (core.isBusy()) {
                     throw new InterfaceException("the wait callback returned before the operation completed");
@@ -121,7 +145,57 @@ public class Connection implements AutoCloseable {
             closeAfterFailure();
             throw e;
         } finally {
+            handoff = null;
+            awaiting = false;
             transport.clearDeadline();
+            if (!core.hasInFlight()) {
+                cancelledAt = 0;
+            }
+            events.deliver();
+        }
+    }
+
+    /**
+     * One non-blocking step of whatever the owner waits for: a cancel request
+     * on its way first (an operation never returns before the server has
+     * received it), then the session. Repeats the cancel while the cancelled
+     * statement runs on, applies the statement timeout, and gives up on a
+     * server that ignores a cancel for longer than the grace.
+     */
+    private PollState advance() {
+        CancelRequest c = pendingCancel.get();
+        long now = System.nanoTime();
+        if (c != null) {
+            if (cancelledAt == 0 && core.isBusy()) {
+                cancelledAt = lastCancelAt = c.startedAt();
+            }
+            PollState s = c.step();
+            if (s != PollState.OK) {
+                checkCancelGrace(c.startedAt(), now);
+                return s;
+            }
+            pendingCancel.compareAndSet(c, null);
+        }
+        if (core.isBusy()) {
+            if (cancelledAt != 0) {
+                checkCancelGrace(cancelledAt, now);
+                // A cancel that reaches the backend before the statement does cancels nothing: send it again.
+                if (now - lastCancelAt >= PollingWait.CANCEL_REPEAT.toNanos() && startCancel() != null) {
+                    lastCancelAt = now;
+                    return advance();
+                }
+            } else if (statementDeadline != 0 && now - statementDeadline >= 0 && startCancel() != null) {
+                return advance();
+            }
+        }
+        return transport.step();
+    }
+
+    private void checkCancelGrace(long since, long now) {
+        if (now - since > PollingWait.CANCEL_GRACE.toNanos()) {
+            closeAfterFailure();
+            throw new OperationalException("the server did not answer the cancel request within "
+                    + PollingWait.CANCEL_GRACE.toSeconds() + " s; the connection is closed");
         }
     }
 
@@ -131,20 +205,35 @@ public class Connection implements AutoCloseable {
         return cb != null ? cb : Pgreen.getWaitCallback();
     }
 
-    /** Takes the operation lock, refusing re-entry from the thread that holds it. */
+    /**
+     * Takes the operation lock, refusing re-entry from the thread that holds it.
+     * A cancel request still on its way (sent by another thread) is finished
+     * first, so it cannot reach the statement about to be sent.
+     */
     final Lock enter() {
         if (operationLock.isHeldByCurrentThread()) {
             throw new ProgrammingException("another command is already in progress");
         }
         operationLock.lock();
-        if (transport.isClosed()) {
+        try {
+            if (transport.isClosed()) {
+                throw new InterfaceException("connection already closed");
+            }
+            if (pendingCancel.get() != null) {
+                await();
+            }
+            cancelledAt = 0;
+        } catch (RuntimeException | Error e) {
             operationLock.unlock();
-            throw new InterfaceException("connection already closed");
+            throw e;
         }
         return operationLock::unlock;
     }
 
-    /** Takes the lock for a command: refused while a replication stream holds the session in COPY BOTH. */
+    /**
+     * Takes the lock for a command: refused while a replication stream holds the
+     * session in COPY BOTH. The statement timeout counts from here.
+     */
     final Lock enterForCommand() {
         Lock lock = enter();
         if (core.hasInFlight()) {
@@ -152,7 +241,15 @@ public class Connection implements AutoCloseable {
             throw new ProgrammingException("another command is already in progress: "
                     + "a replication stream is open on this connection");
         }
-        return lock;
+        Duration timeout = statementTimeout;
+        if (timeout == null) {
+            return lock;
+        }
+        statementDeadline = System.nanoTime() + timeout.toNanos();
+        return () -> {
+            statementDeadline = 0;
+            lock.close();
+        };
     }
 
     /** An acquired lock, released by try-with-resources. */
@@ -164,20 +261,54 @@ public class Connection implements AutoCloseable {
     /**
      * Advances the operation in progress with non-blocking I/O (or, when there is
      * none, reads what the server has sent) and says what to wait for next.
-     * Never takes the operation lock.
+     * Never waits for the operation lock: on a synchronous connection whose
+     * operation another thread runs, it leaves the socket to that thread (which
+     * reads whatever arrives, notifications included) and returns OK.
      */
     public PollState poll() {
         if (transport.isClosed()) {
-            throw new InterfaceException("connection already closed");
+            throw transport.closedError();
+        }
+        if (async || operationLock.isHeldByCurrentThread()) {
+            return pollStep();
+        }
+        if (!operationLock.tryLock()) {
+            return PollState.OK;
+        }
+        try {
+            return pollStep();
+        } finally {
+            operationLock.unlock();
+        }
+    }
+
+    private PollState pollStep() {
+        PollState first = handoff;
+        if (first != null) {
+            handoff = null;
+            return first;
         }
         AsyncQuery pending = asyncQuery;
-        PollState state = transport.step();
+        PollState state;
+        try {
+            state = advance();
+        } finally {
+            if (!awaiting) {
+                events.deliver();
+            }
+        }
         if (state == PollState.OK && pending != null && async) {
             asyncQuery = null;
+            cancelledAt = 0;
+            statementDeadline = 0;
             transport.clearDeadline();
             PgException error = pending.op().error();
-            if (pending.op() instanceof StartupOperation && error != null) {
-                transport.close();
+            if (pending.op() instanceof StartupOperation) {
+                if (error != null) {
+                    closeAfterFailure();
+                } else {
+                    transport.markEstablished();
+                }
             }
             if (pending.cursor() != null) {
                 pending.cursor().finishAsync((SimpleQueryOperation) pending.op());
@@ -189,15 +320,68 @@ public class Connection implements AutoCloseable {
         return state;
     }
 
-    /** The socket, in non-blocking mode, for the caller's Selector (psycopg2's {@code fileno()}). */
+    /**
+     * What to wait on after {@link #poll()} said READ or WRITE, in non-blocking
+     * mode, for the caller's Selector (psycopg2's {@code fileno()}): the socket;
+     * while a cancel request is on its way, its own socket; while the host name
+     * is resolved, the resolver's pipe. Ask again after every poll().
+     */
     public SelectableChannel channel() {
-        return transport.channel();
+        CancelRequest c = pendingCancel.get();
+        if (c != null && !c.isDone() && c.channel() != null) {
+            return c.channel();
+        }
+        return transport.waitChannel();
     }
 
-    /** How long the operation in progress may still take before it times out, or null when it has no limit. */
+    /**
+     * How long the wait may last before the connection has something to do
+     * (a connect or awaitNotifies timeout, the statement timeout, repeating or
+     * giving up on a cancel), or null when it has no limit.
+     */
     public Duration waitTimeout() {
         long nanos = transport.remainingNanos();
+        long now = System.nanoTime();
+        if (cancelledAt != 0) {
+            nanos = earlier(nanos, cancelledAt + PollingWait.CANCEL_GRACE.toNanos() - now);
+            nanos = earlier(nanos, lastCancelAt + PollingWait.CANCEL_REPEAT.toNanos() - now);
+        } else if (statementDeadline != 0) {
+            nanos = earlier(nanos, statementDeadline - now);
+        }
+        CancelRequest c = pendingCancel.get();
+        if (c != null) {
+            nanos = earlier(nanos, c.startedAt() + PollingWait.CANCEL_GRACE.toNanos() - now);
+        }
         return nanos < 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    /** The earlier of two waits in nanoseconds, -1 meaning none; never below 0. */
+    private static long earlier(long nanos, long other) {
+        other = Math.max(0, other);
+        return nanos < 0 ? other : Math.min(nanos, other);
+    }
+
+    /**
+     * Cancels every later command that takes longer than {@code timeout} on the
+     * server (a cancel request, as an interrupt sends: the command fails with
+     * {@code QueryCanceledException} and the connection stays usable); null or
+     * zero for no limit. It works under every wait callback: the connection
+     * itself sends the cancel from within {@link #poll()}.
+     */
+    public void setStatementTimeout(Duration timeout) {
+        this.statementTimeout = timeout == null || timeout.isZero() ? null : requireNonNegative(timeout);
+    }
+
+    private static Duration requireNonNegative(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new ProgrammingException("the statement timeout must not be negative: " + timeout);
+        }
+        return timeout;
+    }
+
+    /** The limit of {@link #setStatementTimeout}, or null. */
+    public Duration statementTimeout() {
+        return statementTimeout;
     }
 
     /**
@@ -215,6 +399,7 @@ public class Connection implements AutoCloseable {
             // Past the deadline the wait is abandoned, not failed: it sent nothing the server could answer.
             transport.setDeadline(System.nanoTime() + Math.max(0, timeout.toNanos()));
             awaitingNotifies = true;
+            statementDeadline = 0;
             try {
                 run(wait);
             } finally {
@@ -352,17 +537,73 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    /** Runs a COPY, inside a transaction unless in autocommit; returns its command tag. */
-    String copy(CopyOperation op) {
+    /**
+     * Runs a COPY, inside a transaction unless in autocommit; returns its
+     * command tag. The caller's streams are read and written here, between
+     * waits, never inside a step: a slow stream holds up only this thread.
+     */
+    String copy(CopyOperation op, InputStream in, OutputStream out) {
         refuseInAsync("COPY");
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
             transport.submit(op);
-            run(op);
+            byte[] chunk = in == null ? null : new byte[COPY_CHUNK];
+            PgException outputError = null;
+            for (;;) {
+                await();
+                for (byte[] data : takeReceived(op)) {
+                    outputError = outputError != null ? outputError : writeCopyOutput(out, data);
+                }
+                if (op.isComplete()) {
+                    break;
+                }
+                if (op.wantsInput()) {
+                    supplyCopyInput(op, in, chunk);
+                }
+            }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
             }
+            if (op.error() != null) {
+                throw op.error();
+            }
+            if (outputError != null) {
+                throw outputError;
+            }
             return op.commandTag();
+        }
+    }
+
+    private static final int COPY_CHUNK = 64 * 1024;
+
+    private List<byte[]> takeReceived(CopyOperation op) {
+        List<List<byte[]>> taken = new java.util.ArrayList<>(1);
+        transport.withIo(() -> taken.add(op.takeReceived()));
+        return taken.get(0);
+    }
+
+    /** Writes rows out; a failure is reported once the server has finished sending (the rest is drained). */
+    private static PgException writeCopyOutput(OutputStream out, byte[] data) {
+        try {
+            out.write(data);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return new OperationalException("error writing the COPY output: " + e.getMessage(), e);
+        }
+    }
+
+    private void supplyCopyInput(CopyOperation op, InputStream in, byte[] chunk) {
+        int n;
+        try {
+            n = in.read(chunk);
+        } catch (IOException | RuntimeException e) {
+            transport.withIo(() -> op.failInput(core.encoder(), e));
+            return;
+        }
+        if (n < 0) {
+            transport.withIo(() -> op.endInput(core.encoder()));
+        } else {
+            transport.withIo(() -> op.supply(core.encoder(), chunk, n));
         }
     }
 
@@ -492,8 +733,13 @@ public class Connection implements AutoCloseable {
         }
         ensureOpen();
         SimpleQueryOperation query = new SimpleQueryOperation(sql);
+        Duration timeout = statementTimeout;
+        statementDeadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         transport.submit(query);
         asyncQuery = new AsyncQuery(query, cursor);
+        // On the wire before execute returns (libpq's PQsendQuery + PQflush): a cancel, or a caller that waits
+        // for READ at once, must find the statement sent. What does not fit goes out with the next poll().
+        transport.step();
         return null;
     }
 
@@ -646,8 +892,13 @@ public class Connection implements AutoCloseable {
 
     /**
      * Sends a CancelRequest for the statement in progress, on a separate
-     * connection; callable from any thread, harmless when nothing runs.
+     * connection, and waits (at most {@link PollingWait#CANCEL_GRACE}) until the
+     * server has received it; callable from any thread, harmless when nothing
+     * runs. From inside the operation's own wait callback it only starts the
+     * request, which the wait then finishes ({@link #requestCancel()}).
      * During {@link #awaitNotifies} it ends the wait instead.
+     *
+     * @throws OperationalException when the request could not be delivered in time
      */
     public void cancel() {
         ensureOpen();
@@ -655,34 +906,141 @@ public class Connection implements AutoCloseable {
             transport.requestAbandonIdleWait();
             return;
         }
-        int pid = core.backendPid();
-        if (pid != 0) {
-            CancelRequestSender.send(settings, transport.remoteAddress(), pid, core.secretKey());
+        CancelRequest req = startCancel();
+        if (req == null || operationLock.isHeldByCurrentThread()) {
+            return;
+        }
+        deliver(req);
+        pendingCancel.compareAndSet(req, null);
+        if (req.failure() != null) {
+            throw new OperationalException("could not send the cancel request: " + req.failure().getMessage(),
+                    req.failure());
         }
     }
 
+    /**
+     * Starts a cancel request without waiting for anything: the operation's
+     * wait sends it through {@link #poll()} and {@link #channel()} like any
+     * other step, and the operation does not return before the server has
+     * received it. While the statement runs on, it is repeated every
+     * {@link PollingWait#CANCEL_REPEAT}; past {@link PollingWait#CANCEL_GRACE}
+     * the connection is closed. What wait callbacks, the loom and Kotlin
+     * modules call on interrupt or cancellation. Harmless when nothing runs.
+     */
+    public void requestCancel() {
+        if (transport.isClosed()) {
+            return;
+        }
+        if (awaitingNotifies) {
+            transport.requestAbandonIdleWait();
+            return;
+        }
+        startCancel();
+    }
+
+    /** The cancel request on its way, started now unless one already is; null when there is no session yet. */
+    private CancelRequest startCancel() {
+        cancelLock.lock();
+        try {
+            CancelRequest c = pendingCancel.get();
+            if (c != null) {
+                return c;
+            }
+            int pid = core.backendPid();
+            if (pid == 0 || transport.isClosed()) {
+                return null;
+            }
+            c = CancelRequest.start(settings, transport.remoteAddress(), pid, core.secretKey());
+            pendingCancel.set(c);
+            return c;
+        } finally {
+            cancelLock.unlock();
+        }
+    }
+
+    /** Drives a cancel request to its end on this thread, with a selector of its own, within the grace. */
+    private static void deliver(CancelRequest req) {
+        long deadline = req.startedAt() + PollingWait.CANCEL_GRACE.toNanos();
+        // An interrupt would make every select return at once: it is the caller's, restored afterwards.
+        boolean interrupted = Thread.interrupted();
+        try (Selector sel = Selector.open()) {
+            for (PollState s = req.step(); s != PollState.OK; s = req.step()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    req.close();
+                    throw new OperationalException("the server did not answer the cancel request within "
+                            + PollingWait.CANCEL_GRACE.toSeconds() + " s");
+                }
+                SelectionKey key = req.channel().keyFor(sel);
+                int ops = PollingWait.interestOps(req.channel(), s);
+                if (key == null) {
+                    req.channel().register(sel, ops);
+                } else {
+                    key.interestOps(ops);
+                }
+                sel.select(Math.max(1, left / 1_000_000));
+                sel.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            req.close();
+            throw new OperationalException("could not send the cancel request: " + e.getMessage(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Closes the connection. From a thread other than the one running an
+     * operation, it does not wait for that operation: it aborts it (as JDBC's
+     * {@code abort}), closing the socket at once, and the running call fails
+     * promptly with an {@link OperationalException} saying so. An idle
+     * connection says goodbye to the server (Terminate) first.
+     */
     @Override
     public void close() {
         if (transport.isClosed()) {
             return;
         }
         if (operationLock.isHeldByCurrentThread()) {
-            // Closing from inside a wait aborts the operation in progress.
-            closeAfterFailure();
+            if (awaiting) {
+                abort("the connection was closed (close() inside the wait) while an operation was in progress");
+            } else {
+                transport.terminateAndClose();
+                closeResources();
+            }
             return;
         }
-        operationLock.lock();
-        try {
-            transport.terminateAndClose();
-            blockingWait.close();
-        } finally {
-            operationLock.unlock();
+        if (operationLock.tryLock()) {
+            try {
+                transport.terminateAndClose();
+                closeResources();
+            } finally {
+                operationLock.unlock();
+            }
+            return;
         }
+        abort("the connection was closed (close() from another thread) while an operation was in progress");
+    }
+
+    private void abort(String reason) {
+        transport.abort(reason);
+        closeResources();
     }
 
     private void closeAfterFailure() {
         transport.close();
-        blockingWait.close();
+        closeResources();
+    }
+
+    /** The connection's selector and a cancel request left on its way: closing them wakes their waiters. */
+    private void closeResources() {
+        selector.close();
+        CancelRequest c = pendingCancel.getAndSet(null);
+        if (c != null) {
+            c.close();
+        }
     }
 
     public boolean isClosed() {
@@ -693,6 +1051,16 @@ public class Connection implements AutoCloseable {
         if (transport.isClosed()) {
             throw new InterfaceException("connection already closed");
         }
+    }
+
+    /** Whether the start-up has finished (a statement could be running, so a cancel means something). */
+    boolean isEstablished() {
+        return transport.isEstablished();
+    }
+
+    /** The selector of the driver's own wait and of {@link PollingWait#selectOn}, closed with the connection. */
+    ConnectionSelector selector() {
+        return selector;
     }
 
     // ---- state ----

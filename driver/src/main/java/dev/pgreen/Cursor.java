@@ -607,7 +607,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /** {@code COPY table (columns) FROM STDIN} in the text format with the given separator and NULL string. */
     public void copyFrom(InputStream in, String table, String sep, String nullString, List<String> columns) {
         Objects.requireNonNull(in, "in");
-        copy(CopyOperation.from(copySql(table, columns, "FROM STDIN", sep, nullString), in));
+        copy(CopyOperation.from(copySql(table, columns, "FROM STDIN", sep, nullString)), in, null);
     }
 
     /** {@code COPY table TO STDOUT} in the text format, tab-separated, NULL as {@code \N}. */
@@ -617,26 +617,26 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     public void copyTo(OutputStream out, String table, String sep, String nullString, List<String> columns) {
         Objects.requireNonNull(out, "out");
-        copy(CopyOperation.to(copySql(table, columns, "TO STDOUT", sep, nullString), out));
+        copy(CopyOperation.to(copySql(table, columns, "TO STDOUT", sep, nullString)), null, out);
     }
 
     /** Runs any COPY ... FROM STDIN statement, feeding it {@code in}. */
     public void copyExpert(String sql, InputStream in) {
         Objects.requireNonNull(in, "in");
-        copy(CopyOperation.from(sql, in));
+        copy(CopyOperation.from(sql), in, null);
     }
 
     /** Runs any COPY ... TO STDOUT statement, writing its output to {@code out}. */
     public void copyExpert(String sql, OutputStream out) {
         Objects.requireNonNull(out, "out");
-        copy(CopyOperation.to(sql, out));
+        copy(CopyOperation.to(sql), null, out);
     }
 
-    private void copy(CopyOperation op) {
+    private void copy(CopyOperation op, InputStream in, OutputStream out) {
         ensureOpen();
         reset();
         query = null;
-        String tag = conn.copy(op);
+        String tag = conn.copy(op, in, out);
         statusMessage = tag;
         rowCount = op.rowCount();
     }

@@ -2,6 +2,7 @@ package dev.pgreen;
 
 import dev.pgreen.errors.OperationalException;
 
+import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -9,16 +10,20 @@ import java.time.Duration;
 
 /**
  * The loop every wait strategy of the project shares: poll until OK, waiting
- * in between however the subclass does it.
+ * in between however the subclass does it, and for no longer than
+ * {@link Connection#waitTimeout()} says.
  *
- * <p>On interrupt it sends a cancel request once and keeps polling until the
- * server answers, so the stream is never left half-read: the statement then
- * fails with {@code QueryCanceledException}, the connection stays usable, and
- * the interrupt flag is restored. A server that does not answer the cancel
- * within {@link #CANCEL_GRACE} is given up on: the wait fails, which closes the
+ * <p>On interrupt it asks for a cancel request ({@link Connection#requestCancel()})
+ * and keeps polling: the connection sends the request through these same waits,
+ * repeats it while the statement runs on, and answers only once the server has
+ * answered, so the stream is never left half-read. The statement then fails
+ * with {@code QueryCanceledException}, the connection stays usable, and the
+ * interrupt flag is restored. A server that does not answer within
+ * {@link #CANCEL_GRACE} is given up on: {@code poll()} fails, which closes the
  * connection, instead of hanging forever.
  */
 public abstract class PollingWait implements WaitCallback {
+    /** How long a cancelled statement may take to end before its connection is closed. */
     public static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
     /** How often an unanswered cancel request is sent again within the grace. */
     public static final Duration CANCEL_REPEAT = Duration.ofSeconds(1);
@@ -34,8 +39,6 @@ public abstract class PollingWait implements WaitCallback {
      */
     protected void awaitFrom(Connection conn, PollState first) {
         boolean interrupted = false;
-        long cancelledAt = 0;
-        long lastCancel = 0;
         boolean cancelled = false;
         Duration budget = statementBudget();
         long cancelAt = budget == null ? 0 : System.nanoTime() + budget.toNanos();
@@ -47,26 +50,16 @@ public abstract class PollingWait implements WaitCallback {
                 long now = System.nanoTime();
                 if (!cancelled && (interrupted || (budget != null && now - cancelAt >= 0))) {
                     cancelled = true;
-                    cancelledAt = lastCancel = now;
-                    tryCancel(conn);
+                    if (!interrupted && !conn.isEstablished()) {
+                        // No statement runs during start-up: there is nothing to cancel, only a connect to give up.
+                        throw new OperationalException("timeout expired: the connection was not established within "
+                                + budget.toMillis() + " ms");
+                    }
+                    conn.requestCancel();
                     continue;
                 }
                 Duration timeout = conn.waitTimeout();
-                if (cancelled) {
-                    long left = CANCEL_GRACE.toNanos() - (now - cancelledAt);
-                    if (left <= 0) {
-                        throw new OperationalException("the server did not answer the cancel request within "
-                                + CANCEL_GRACE.toSeconds() + " s; the connection is closed");
-                    }
-                    // A cancel that reaches the server before the statement starts cancels nothing: repeat it
-                    // while this same operation is still waiting for its answer.
-                    if (now - lastCancel >= CANCEL_REPEAT.toNanos()) {
-                        lastCancel = now;
-                        tryCancel(conn);
-                    }
-                    timeout = min(timeout, Duration.ofNanos(Math.min(left,
-                            Math.max(1, CANCEL_REPEAT.toNanos() - (now - lastCancel)))));
-                } else if (budget != null) {
+                if (!cancelled && budget != null) {
                     timeout = min(timeout, Duration.ofNanos(Math.max(1, cancelAt - now)));
                 }
                 waitFor(conn, conn.channel(), state, timeout);
@@ -78,22 +71,14 @@ public abstract class PollingWait implements WaitCallback {
         }
     }
 
-    /** A cancel request that fails (its own socket interrupted, the server unreachable) is repeated, not fatal. */
-    private static void tryCancel(Connection conn) {
-        try {
-            conn.cancel();
-        } catch (RuntimeException e) {
-            // The repeat and the grace below decide what happens next.
-        }
-    }
-
     private static Duration min(Duration a, Duration b) {
         return a == null || b.compareTo(a) < 0 ? b : a;
     }
 
     /**
      * How long one operation may wait before its statement is cancelled, or
-     * null for no limit (the default).
+     * null for no limit (the default). {@link Connection#setStatementTimeout}
+     * sets such a limit for every callback.
      */
     protected Duration statementBudget() {
         return null;
@@ -105,6 +90,19 @@ public abstract class PollingWait implements WaitCallback {
      * It must not clear the thread's interrupt status.
      */
     protected abstract void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout);
+
+    /**
+     * Waits with a {@link java.nio.channels.Selector} that belongs to {@code conn}:
+     * opened on the first wait, kept (with its registrations) across waits,
+     * closed with the connection (which wakes the wait).
+     */
+    protected static void selectOn(Connection conn, SelectableChannel channel, PollState state, Duration timeout) {
+        try {
+            conn.selector().await(channel, interestOps(channel, state), selectMillis(timeout));
+        } catch (IOException e) {
+            throw new OperationalException("waiting for the server failed: " + e.getMessage(), e);
+        }
+    }
 
     /**
      * READ waits for OP_READ; WRITE for OP_CONNECT while the socket is still

@@ -102,7 +102,9 @@ class CopyTest {
             CountingStream sink = new CountingStream();
             cur.copyTo(sink, "tcopy");
             assertEquals(rows, sink.lines);
-            assertEquals(2, waits.get(), "one wait callback call per COPY");
+            // The streams are read and written between waits, never inside poll(): the callback returns for each
+            // chunk of input (64 KB) and for each read's worth of output.
+            assertTrue(waits.get() > 2 * 10, "the callback is called chunk by chunk: " + waits.get());
         }
     }
 

@@ -6,39 +6,46 @@ import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.BackendMessage.*;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A COPY statement streaming rows from an {@link InputStream} (COPY FROM STDIN)
- * or to an {@link OutputStream} (COPY TO STDOUT). Input is sent a chunk at a
- * time, as the socket drains, so a large file is never held in memory.
+ * A COPY statement fed from an {@link InputStream} (COPY FROM STDIN) or feeding
+ * an {@link OutputStream} (COPY TO STDOUT). The operation never touches the
+ * streams itself: it runs inside non-blocking steps under the I/O lock, where a
+ * slow stream would block every wait. Its caller reads the input and writes the
+ * output between waits: {@link #wantsInput()} asks for the next piece once the
+ * previous one has been sent, and {@link #takeReceived()} hands over the rows
+ * received, at most one socket read's worth at a time, so neither side is ever
+ * held in memory whole.
  */
 public final class CopyOperation implements Operation {
-    private static final int CHUNK = 64 * 1024;
-
     private final String sql;
-    private final InputStream in;
-    private final OutputStream out;
-    private final byte[] chunk;
+    private final boolean hasInput;
+    private final boolean hasOutput;
+    private final ArrayDeque<byte[]> received = new ArrayDeque<>();
     private boolean sending;
+    private boolean complete;
     private PgException error;
     private String commandTag;
 
-    private CopyOperation(String sql, InputStream in, OutputStream out) {
+    private CopyOperation(String sql, boolean hasInput, boolean hasOutput) {
         this.sql = sql;
-        this.in = in;
-        this.out = out;
-        this.chunk = in == null ? null : new byte[CHUNK];
+        this.hasInput = hasInput;
+        this.hasOutput = hasOutput;
     }
 
-    public static CopyOperation from(String sql, InputStream in) {
-        return new CopyOperation(sql, in, null);
+    /** A COPY whose input the caller supplies ({@link #supply}, {@link #endInput}, {@link #failInput}). */
+    public static CopyOperation from(String sql) {
+        return new CopyOperation(sql, true, false);
     }
 
-    public static CopyOperation to(String sql, OutputStream out) {
-        return new CopyOperation(sql, null, out);
+    /** A COPY whose output the caller takes ({@link #takeReceived()}). */
+    public static CopyOperation to(String sql) {
+        return new CopyOperation(sql, false, true);
     }
 
     @Override
@@ -46,46 +53,75 @@ public final class CopyOperation implements Operation {
         enc.query(sql);
     }
 
-    /** True while it has input to send: the transport then asks it for the next chunk when the socket drained. */
-    public boolean wantsToSend() {
+    /** True while the server takes input: the caller supplies the next piece once the last one has been sent. */
+    public boolean wantsInput() {
         return sending;
     }
 
-    /** Writes the next chunk of input, or CopyDone at its end, or CopyFail when reading it failed. */
-    public void produce(FrontendEncoder enc) {
-        try {
-            int n = in.read(chunk);
-            if (n < 0) {
-                sending = false;
-                enc.copyDone();
-            } else if (n > 0) {
-                enc.copyData(chunk, 0, n);
-            }
-        } catch (IOException | RuntimeException e) {
-            sending = false;
-            error = new OperationalException("error reading the COPY input: " + e.getMessage(), e);
-            enc.copyFail("error reading the input on the client: " + e.getClass().getSimpleName());
+    /** Sends {@code n} bytes of input. */
+    public void supply(FrontendEncoder enc, byte[] data, int n) {
+        if (sending && n > 0) {
+            enc.copyData(data, 0, n);
         }
+    }
+
+    /** Ends the input with CopyDone. */
+    public void endInput(FrontendEncoder enc) {
+        if (sending) {
+            sending = false;
+            enc.copyDone();
+        }
+    }
+
+    /** Ends the input with CopyFail: reading it failed on the client. */
+    public void failInput(FrontendEncoder enc, Exception cause) {
+        if (sending) {
+            sending = false;
+            if (error == null) {
+                error = new OperationalException("error reading the COPY input: " + cause.getMessage(), cause);
+            }
+            enc.copyFail("error reading the input on the client: " + cause.getClass().getSimpleName());
+        }
+    }
+
+    /** The CopyData payloads received since the last call, in order; the caller writes them out. */
+    public List<byte[]> takeReceived() {
+        if (received.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> taken = new ArrayList<>(received);
+        received.clear();
+        return taken;
+    }
+
+    /** Rows waiting for the caller do not hold it up: it writes them out, then waits for more. */
+    @Override
+    public boolean blocksCaller() {
+        return received.isEmpty();
     }
 
     @Override
     public boolean handle(BackendMessage m, FrontendEncoder enc) {
         switch (m) {
             case CopyResponse c when c.kind() == 'G' -> {
-                if (in == null) {
+                if (!hasInput) {
                     refuse(enc, "COPY FROM STDIN needs an input stream: use copyFrom() or copyExpert(sql, InputStream)");
                 } else {
                     sending = true;
                 }
             }
             case CopyResponse c when c.kind() == 'H' -> {
-                if (out == null && error == null) {
+                if (!hasOutput && error == null) {
                     error = new ProgrammingException(
                             "COPY TO STDOUT needs an output stream: use copyTo() or copyExpert(sql, OutputStream)");
                 }
             }
             case CopyResponse c -> throw new InterfaceException("protocol error: COPY BOTH is only for replication");
-            case CopyData d -> write(d.data());
+            case CopyData d -> {
+                if (hasOutput && error == null) {
+                    received.add(d.data());
+                }
+            }
             case CopyDone d -> { }
             case RowDescription r -> { }
             case DataRow r -> { }
@@ -98,6 +134,7 @@ public final class CopyOperation implements Operation {
                 if (error == null) error = ServerErrors.toException(e.fields());
             }
             case ReadyForQuery z -> {
+                complete = true;
                 return true;
             }
             default -> throw new InterfaceException("protocol error: unexpected "
@@ -111,16 +148,9 @@ public final class CopyOperation implements Operation {
         enc.copyFail(why);
     }
 
-    private void write(byte[] data) {
-        if (out == null || error != null) {
-            return;
-        }
-        try {
-            out.write(data);
-        } catch (IOException | RuntimeException e) {
-            // The server keeps sending until CopyDone; the rows are drained and the failure reported at the end.
-            error = new OperationalException("error writing the COPY output: " + e.getMessage(), e);
-        }
+    /** Whether the server has answered the COPY to the end (ReadyForQuery). */
+    public boolean isComplete() {
+        return complete;
     }
 
     /** Rows copied, from the command tag ("COPY n"), or -1. */

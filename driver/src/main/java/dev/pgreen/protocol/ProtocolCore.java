@@ -60,21 +60,22 @@ public final class ProtocolCore {
     }
 
     /**
-     * Lets a streaming operation (COPY FROM STDIN) write its next piece once the
-     * previous output has been sent; returns whether it wrote anything.
+     * Whether the caller has to wait: an operation is in flight that holds it
+     * up. A COPY FROM STDIN whose last input has been sent does not: its caller
+     * reads the next piece of input (outside any lock) and hands it over.
      */
-    public boolean produceOutput() {
-        if (encoder.isEmpty() && inFlight.peek() instanceof CopyOperation copy && copy.wantsToSend()) {
-            copy.produce(encoder);
-            return !encoder.isEmpty();
-        }
-        return false;
-    }
-
-    /** Whether the caller has to wait: an operation is in flight that holds it up. */
     public boolean isBusy() {
         Operation head = inFlight.peek();
-        return head != null && (inFlight.size() > 1 || head.blocksCaller());
+        if (head == null) {
+            return false;
+        }
+        if (inFlight.size() > 1) {
+            return true;
+        }
+        if (head instanceof CopyOperation copy && copy.wantsInput()) {
+            return !encoder.isEmpty();
+        }
+        return head.blocksCaller();
     }
 
     /** Whether any operation is in flight, even one that no longer holds the caller up (an open stream). */

@@ -37,6 +37,11 @@ public final class Transport {
     private volatile long deadlineNanos;
     private volatile boolean hasDeadline;
     private volatile boolean abandonRequested;
+    private volatile boolean established;
+    /** Why {@link #abort} closed the connection, reported to the operation it interrupted. */
+    private volatile String abortReason;
+    /** Resolving the host name, until the first address is tried. */
+    private volatile HostResolver resolver;
     private IOException lastConnectFailure;
 
     private Transport(ProtocolCore core, ConnectSettings settings) {
@@ -44,7 +49,10 @@ public final class Transport {
         this.settings = settings;
     }
 
-    /** Starts a non-blocking connect to the server; {@link #step()} finishes it. */
+    /**
+     * Starts connecting to the server without blocking: a host name is resolved
+     * on a resolver thread meanwhile; {@link #step()} finishes the work.
+     */
     public static Transport open(ProtocolCore core, ConnectSettings settings) {
         String sslmode = settings.sslmode();
         if (sslmode.equals("require") || sslmode.startsWith("verify")) {
@@ -53,18 +61,39 @@ public final class Transport {
                     + "connect with sslmode=disable, allow or prefer (plaintext), or over a Unix socket");
         }
         Transport t = new Transport(core, settings);
-        try {
-            if (settings.isUnixSocket()) {
-                t.connectUnix();
-            } else {
-                t.untriedAddresses.addAll(Arrays.asList(InetAddress.getAllByName(settings.host())));
-                t.connectNextAddress();
-            }
-        } catch (UnknownHostException e) {
-            throw new OperationalException("could not translate host name \"" + settings.host()
-                    + "\" to address: unknown host", e);
+        if (settings.isUnixSocket()) {
+            t.connectUnix();
+            return t;
         }
+        try {
+            t.resolver = HostResolver.start(settings.host());
+        } catch (IOException e) {
+            throw t.connectFailed(e);
+        }
+        // An address literal is resolved already: the socket exists (and channel() has it) from the start.
+        t.resolved();
         return t;
+    }
+
+    /** Once the host name is resolved, starts connecting to its first address; false while it is not. */
+    private boolean resolved() {
+        HostResolver r = resolver;
+        if (r == null) {
+            return true;
+        }
+        if (!r.isDone()) {
+            return false;
+        }
+        resolver = null;
+        r.close();
+        try {
+            untriedAddresses.addAll(Arrays.asList(r.addresses()));
+        } catch (UnknownHostException e) {
+            throw fail(new OperationalException("could not translate host name \"" + settings.host()
+                    + "\" to address: unknown host", e));
+        }
+        connectNextAddress();
+        return true;
     }
 
     private void connectUnix() {
@@ -95,19 +124,38 @@ public final class Transport {
                 closeChannel();
             }
         }
-        throw connectFailed(lastConnectFailure);
+        throw fail(connectFailed(lastConnectFailure));
     }
 
     private OperationalException connectFailed(IOException e) {
-        String where = settings.isUnixSocket()
-                ? "socket \"" + settings.unixSocketPath() + "\""
-                : "server at \"" + settings.host() + "\", port " + settings.port();
         String why = e == null ? "no address" : String.valueOf(e.getMessage());
-        return new OperationalException("connection to " + where + " failed: " + why, e);
+        return new OperationalException("connection to " + where() + " failed: " + why, e);
     }
 
+    private String where() {
+        return settings.isUnixSocket()
+                ? "socket \"" + settings.unixSocketPath() + "\""
+                : "server at \"" + settings.host() + "\", port " + settings.port();
+    }
+
+    /** The session's socket; null while the host name is being resolved. */
     public SocketChannel channel() {
         return channel;
+    }
+
+    /** What the caller waits on now: the resolver's pipe while the host name is resolved, else the socket. */
+    public java.nio.channels.SelectableChannel waitChannel() {
+        HostResolver r = resolver;
+        return r != null && r.channel() != null ? r.channel() : channel;
+    }
+
+    /** Marks the start-up as finished: a timeout from now on is a statement's, not the connect's. */
+    public void markEstablished() {
+        established = true;
+    }
+
+    public boolean isEstablished() {
+        return established;
     }
 
     public boolean isClosed() {
@@ -182,7 +230,8 @@ public final class Transport {
                 if (core.expire()) {
                     return PollState.OK;
                 }
-                throw fail(new OperationalException("timeout expired"));
+                throw fail(new OperationalException(established ? "timeout expired"
+                        : "connection to " + where() + " failed: timeout expired"));
             }
             return stepUnlocked();
         } finally {
@@ -195,6 +244,9 @@ public final class Transport {
 
     private PollState stepUnlocked() {
         try {
+            if (!resolved()) {
+                return PollState.READ;
+            }
             for (;;) {
                 SocketChannel ch = channel;
                 if (ch.isConnectionPending() && !finishConnect(ch)) {
@@ -209,11 +261,6 @@ public final class Transport {
                     return PollState.WRITE;
                 }
                 boolean busy = core.isBusy();
-                if (core.produceOutput()) {
-                    // Keep what the server sent meanwhile (an error ends a COPY early) from piling up.
-                    readAvailable(ch);
-                    continue;
-                }
                 if (written > 0 && busy && !core.decoder().hasPartialMessage()) {
                     // The reply to what just left cannot be here yet: skip a read that would find nothing.
                     return PollState.READ;
@@ -288,7 +335,10 @@ public final class Transport {
     private OperationalException lost(IOException cause) {
         Diagnostics fatal = core.fatalError();
         OperationalException e;
-        if (fatal != null) {
+        String aborted = abortReason;
+        if (aborted != null) {
+            e = new OperationalException(aborted, cause);
+        } else if (fatal != null) {
             e = ServerErrors.sessionEnded(fatal, cause);
         } else {
             e = new OperationalException("server closed the connection unexpectedly\n"
@@ -306,8 +356,15 @@ public final class Transport {
 
     private void ensureOpen() {
         if (closed) {
-            throw new dev.pgreen.errors.InterfaceException("connection already closed");
+            throw closedError();
         }
+    }
+
+    /** What an operation on the closed connection raises: the abort that closed it, or "already closed". */
+    public PgException closedError() {
+        String aborted = abortReason;
+        return aborted != null ? new OperationalException(aborted)
+                : new dev.pgreen.errors.InterfaceException("connection already closed");
     }
 
     /**
@@ -341,7 +398,35 @@ public final class Transport {
 
     public void close() {
         closed = true;
+        HostResolver r = resolver;
+        if (r != null) {
+            r.close();
+        }
         closeChannel();
+    }
+
+    /**
+     * Closes the connection under an operation that another thread runs
+     * (JDBC's {@code abort}): the socket is shut down first, which wakes every
+     * selector waiting on it, and the operation fails with {@code reason}.
+     * Any thread; never waits for the I/O lock.
+     */
+    public void abort(String reason) {
+        if (closed) {
+            return;
+        }
+        abortReason = reason;
+        closed = true;
+        SocketChannel ch = channel;
+        if (ch != null && ch.isConnected()) {
+            try {
+                ch.shutdownInput();
+                ch.shutdownOutput();
+            } catch (IOException ignored) {
+                // Closing below is what matters.
+            }
+        }
+        close();
     }
 
     private void closeChannel() {

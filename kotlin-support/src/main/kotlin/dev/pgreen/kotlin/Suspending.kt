@@ -13,7 +13,6 @@ import dev.pgreen.errors.InternalException
 import dev.pgreen.errors.PgException
 import dev.pgreen.errors.ProgrammingException
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
@@ -25,10 +24,7 @@ import kotlinx.coroutines.withTimeoutOrNull
 import java.nio.channels.SelectableChannel
 import java.util.Queue
 import kotlin.time.Duration
-import kotlin.time.Duration.Companion.seconds
-
-/** How long a cancelled query may take to end after the CancelRequest before the connection is given up (closed). */
-private val CANCEL_GRACE: Duration = 10.seconds
+import kotlin.time.Duration.Companion.milliseconds
 
 /**
  * Opens an asynchronous connection ([Pgreen.connectAsync]) and suspends until
@@ -66,9 +62,10 @@ public suspend fun connectSuspending(dsn: String): Connection {
  * and leaves the connection usable.
  *
  * Cancellation: the statement is cancelled on the server (a CancelRequest, sent
- * off the caller's thread), the connection is read until the server has
- * answered (under [NonCancellable], at most 10 s, after which the connection is
- * closed), then the [CancellationException] is rethrown. The connection is idle
+ * through suspending waits, repeated every second while the statement runs on),
+ * the connection is read until the server has answered (under [NonCancellable],
+ * at most 10 s, after which the connection is closed), then the
+ * [CancellationException] is rethrown. The connection is idle
  * and usable at once; inside [transaction] the transaction is then failed and
  * is rolled back by it.
  *
@@ -257,41 +254,45 @@ private fun requireAsync(conn: Connection, what: String): Connection {
 private suspend fun Connection.driveToOk() {
     var state = poll()
     while (state != PollState.OK) {
-        awaitReady(channel(), state)
+        awaitReadyWithin(state)
         state = poll()
     }
 }
 
 /**
- * The query under way was cancelled by the coroutine: CancelRequest, then read
- * until the server has answered (57014, or the result if it won the race), so
- * the connection is idle again. Past [CANCEL_GRACE] the connection is closed.
+ * Suspends until [channel] is ready for [state], or until [Connection.waitTimeout]
+ * passes: the connection then has something to do of its own (a statement timeout,
+ * repeating a cancel request or giving up on it, a connect timeout).
+ */
+private suspend fun Connection.awaitReadyWithin(state: PollState) {
+    val timeout = waitTimeout()
+    if (timeout == null) {
+        awaitReady(channel(), state)
+    } else {
+        withTimeoutOrNull(maxOf(1L, timeout.toMillis()).milliseconds) { awaitReady(channel(), state) }
+    }
+}
+
+/**
+ * The query under way was cancelled by the coroutine: a CancelRequest (sent
+ * through the same suspending waits, never blocking a thread), then read until
+ * the server has answered (57014, or the result if it won the race), so the
+ * connection is idle again. The connection repeats the request while the
+ * statement runs on, and closes itself when the server ignores it past
+ * [dev.pgreen.PollingWait.CANCEL_GRACE].
  */
 private suspend fun Connection.cancelAndDrain(cause: CancellationException) {
     if (isClosed || !isExecuting) {
         return
     }
     withContext(NonCancellable) {
+        requestCancel()
         try {
-            // CancelRequest opens a socket and waits for the server to close it: off the caller's thread.
-            withContext(Dispatchers.IO) { cancel() }
+            driveToOk()
         } catch (e: PgException) {
-            cause.addSuppressed(e) // could not reach the server; the grace below decides
-        }
-        val drained = withTimeoutOrNull(CANCEL_GRACE) {
-            while (true) {
-                val state = try {
-                    poll()
-                } catch (_: PgException) {
-                    break // the server's answer to the cancel (57014), or the query's own error: done either way
-                }
-                if (state == PollState.OK) break
-                awaitReady(channel(), state)
-            }
-            true
-        }
-        if (drained == null) {
-            closeQuietly()
+            // The server's answer to the cancel (57014) or the query's own error: done either way. Past the
+            // grace the connection closed itself; the cancellation is what the caller hears of.
+            if (isClosed) cause.addSuppressed(e)
         }
     }
 }

@@ -25,6 +25,7 @@ import kotlinx.coroutines.newSingleThreadContext
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertInstanceOf
 import org.junit.jupiter.api.Assertions.assertNull
@@ -238,5 +239,45 @@ class SuspendingTest {
         }
         assertTrue((System.nanoTime() - start) / 1e9 < 2)
         withContext(kotlinx.coroutines.Dispatchers.Default) { assertEquals(1, connectSuspending(dsn).use { it.scalar("SELECT 1") }) }
+    }
+
+    @Test
+    fun `a timeout during a 32 MB statement cancels it and keeps the connection`() = runBlocking {
+        val conn = connectSuspending(dsn)
+        try {
+            // The statement takes a while to send: a cancel that reaches the backend before all of it cancels
+            // nothing, so the driver repeats it until the statement is cancelled.
+            val big = "x".repeat(32 * 1024 * 1024)
+            val start = System.nanoTime()
+            val result = withTimeoutOrNull(300.milliseconds) {
+                conn.cursor().executeSuspending("SELECT pg_sleep(20), length(%s)", big)
+            }
+            val took = (System.nanoTime() - start) / 1_000_000
+            assertNull(result, "the timeout cancelled the statement")
+            assertTrue(took < 8_000, "cancelled long before the statement's 20 s: $took ms")
+            assertTrue(!conn.isClosed, "the connection survives the cancellation")
+            assertEquals(TransactionStatus.IDLE, conn.transactionStatus())
+            assertEquals(1, conn.scalar("SELECT 1"))
+        } finally {
+            conn.close()
+        }
+    }
+
+    @Test
+    fun `the statement timeout of the connection cancels a suspended query`() = runBlocking {
+        val conn = connectSuspending(dsn)
+        try {
+            conn.setStatementTimeout(java.time.Duration.ofMillis(300))
+            val start = System.nanoTime()
+            val e = caught<dev.pgreen.errors.QueryCanceledException> {
+                conn.cursor().executeSuspending("SELECT pg_sleep(20)")
+            }
+            assertEquals("57014", e.sqlState())
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 8_000, "cancelled at the timeout")
+            conn.setStatementTimeout(null)
+            assertEquals(1, conn.scalar("SELECT 1"))
+        } finally {
+            conn.close()
+        }
     }
 }

@@ -224,4 +224,34 @@ class VirtualThreadWaitTest {
             assertEquals(1, listener.cursor().execute("SELECT 1").fetchOne().get(0));
         }
     }
+
+    @Test
+    void theConnectionsStatementTimeoutComposesWithTheLoomWait() throws Exception {
+        try (Connection conn = connect(server)) {
+            conn.setStatementTimeout(Duration.ofMillis(300));
+            long start = System.nanoTime();
+            Outcome outcome = runOn(Thread.ofVirtual(), conn, "SELECT pg_sleep(20)").get();
+            assertInstanceOf(QueryCanceledException.class, outcome.error(), String.valueOf(outcome.error()));
+            assertTrue(System.nanoTime() - start < 8_000_000_000L, "cancelled at the timeout, not after 20 s");
+            conn.setStatementTimeout(null);
+            assertEquals(1, runOn(Thread.ofVirtual(), conn, "SELECT 1").get().value());
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadWakesAParkedVirtualThreadAtOnce() throws Exception {
+        Connection conn = connect(server);
+        Running running = runOn(Thread.ofVirtual(), conn, "SELECT pg_sleep(60)");
+        try (Connection observer = Pgreen.connect(server.dsn())) {
+            awaitActive(observer, conn.backendPid());
+        }
+        long start = System.nanoTime();
+        conn.close();
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "close() did not wait for the statement");
+        Outcome outcome = running.get();
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "the parked thread woke at once");
+        assertInstanceOf(dev.pgreen.errors.OperationalException.class, outcome.error(), String.valueOf(outcome.error()));
+        assertTrue(outcome.error().getMessage().contains("close()"), outcome.error().getMessage());
+        assertTrue(conn.isClosed());
+    }
 }

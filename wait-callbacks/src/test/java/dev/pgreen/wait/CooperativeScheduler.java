@@ -51,6 +51,7 @@ final class CooperativeScheduler implements AutoCloseable {
     private final Object scope;
     private final Selector selector;
     private final Deque<Task> ready = new ArrayDeque<>();
+    private final java.util.List<Task> parked = new java.util.ArrayList<>();
     private int waiting;
     private int peakWaiting;
     private Task current;
@@ -58,6 +59,10 @@ final class CooperativeScheduler implements AutoCloseable {
 
     private final class Task {
         final Object continuation;
+        /** While parked: when to resume it even if its socket stays silent ({@link System#nanoTime()}), or 0. */
+        long deadline;
+        boolean parked;
+        SelectionKey key;
 
         Task(Runnable body) throws Throwable {
             continuation = NEW_CONTINUATION.invoke(scope, body);
@@ -83,19 +88,24 @@ final class CooperativeScheduler implements AutoCloseable {
             throw new IllegalStateException("this wait callback only runs inside the scheduler's tasks");
         }
         for (PollState s = conn.poll(); s != PollState.OK; s = conn.poll()) {
-            park(conn.channel(), PollingWait.interestOps(conn.channel(), s));
+            park(conn.channel(), PollingWait.interestOps(conn.channel(), s), conn.waitTimeout());
         }
     }
 
-    private void park(SelectableChannel channel, int ops) {
+    /** Parks the current task until its channel is ready or {@code timeout} passes (the connection's waitTimeout). */
+    private void park(SelectableChannel channel, int ops, java.time.Duration timeout) {
         Task me = current;
+        me.deadline = timeout == null ? 0 : System.nanoTime() + Math.max(1, timeout.toNanos());
+        me.parked = true;
+        parked.add(me);
         try {
             SelectionKey key = channel.keyFor(selector);
             if (key != null && key.isValid()) {
                 key.interestOps(ops).attach(me);
             } else {
-                channel.register(selector, ops, me);
+                key = channel.register(selector, ops, me);
             }
+            me.key = key;
             waiting++;
             peakWaiting = Math.max(peakWaiting, waiting);
             YIELD.invoke(scope);
@@ -114,14 +124,38 @@ final class CooperativeScheduler implements AutoCloseable {
                 current = null;
             }
             if (waiting > 0) {
-                selector.select(10_000);
+                long now = System.nanoTime();
+                long millis = 10_000;
+                for (Task t : parked) {
+                    if (t.deadline != 0) {
+                        millis = Math.min(millis, Math.max(1, (t.deadline - now) / 1_000_000));
+                    }
+                }
+                selector.select(millis);
                 for (SelectionKey key : selector.selectedKeys()) {
                     key.interestOps(0);
-                    ready.add((Task) key.attachment());
-                    waiting--;
+                    resume((Task) key.attachment());
                 }
                 selector.selectedKeys().clear();
+                now = System.nanoTime();
+                for (Task t : new java.util.ArrayList<>(parked)) {
+                    if (t.deadline != 0 && now - t.deadline >= 0) {
+                        resume(t);
+                    }
+                }
             }
+        }
+    }
+
+    private void resume(Task t) {
+        if (t.parked) {
+            t.parked = false;
+            if (t.key != null && t.key.isValid()) {
+                t.key.interestOps(0);
+            }
+            parked.remove(t);
+            ready.add(t);
+            waiting--;
         }
     }
 

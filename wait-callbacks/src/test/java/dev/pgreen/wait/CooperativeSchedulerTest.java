@@ -2,14 +2,17 @@ package dev.pgreen.wait;
 
 import dev.pgreen.Connection;
 import dev.pgreen.Pgreen;
+import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.testing.PgServerExtension;
+import dev.pgreen.testing.ServerProcesses;
 import dev.pgreen.testing.TestServer;
 import dev.pgreen.testing.TestWait;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -74,6 +77,53 @@ class CooperativeSchedulerTest {
             assertEquals(List.of("another command is already in progress", "first"), outcomes);
             shared.setWaitCallback(null);
             assertEquals("after", shared.cursor().execute("SELECT 'after'").fetchOne().get(0));
+        }
+    }
+
+    @Test
+    void aCancelThatTheServerNeverAnswersKeepsTheSchedulerRunning(TestServer server) throws Throwable {
+        List<Object> outcomes = new ArrayList<>();
+        int[] otherQueries = {0};
+        try (CooperativeScheduler scheduler = new CooperativeScheduler();
+             Connection stuck = Pgreen.connect(server.dsn());
+             Connection other = Pgreen.connect(server.dsn())) {
+            stuck.setAutocommit(true);
+            other.setAutocommit(true);
+            stuck.setWaitCallback(scheduler.waitCallback());
+            other.setWaitCallback(scheduler.waitCallback());
+            stuck.setStatementTimeout(Duration.ofMillis(300));
+            boolean[] done = {false};
+            long start = System.nanoTime();
+            long[] failedAfter = {0};
+            try (ServerProcesses.Stopped ignored = ServerProcesses.stopPostmaster(server, stuck)) {
+                scheduler.spawn(() -> {
+                    try {
+                        stuck.cursor().execute("SELECT pg_sleep(30)");
+                        outcomes.add("the statement ran to its end");
+                    } catch (OperationalException e) {
+                        outcomes.add(e.getMessage());
+                    } finally {
+                        failedAfter[0] = System.nanoTime() - start;
+                        done[0] = true;
+                    }
+                });
+                // Existing backends still answer: this task must keep running while the cancel goes unanswered.
+                scheduler.spawn(() -> {
+                    while (!done[0]) {
+                        other.cursor().execute("SELECT pg_sleep(0.02)");
+                        otherQueries[0]++;
+                    }
+                });
+                scheduler.run();
+            }
+            assertEquals(1, outcomes.size());
+            assertTrue(String.valueOf(outcomes.get(0)).contains("did not answer the cancel request"), outcomes.toString());
+            assertTrue(stuck.isClosed(), "a connection whose state is unknown is closed");
+            long grace = dev.pgreen.PollingWait.CANCEL_GRACE.toNanos();
+            assertTrue(failedAfter[0] < grace + 3_000_000_000L, "gave up within the grace: " + failedAfter[0] / 1_000_000 + " ms");
+            assertTrue(otherQueries[0] > 100, "the other task kept running meanwhile: " + otherQueries[0] + " queries");
+            other.setWaitCallback(null);
+            assertEquals(1, other.cursor().execute("SELECT 1").fetchOne().get(0));
         }
     }
 }
