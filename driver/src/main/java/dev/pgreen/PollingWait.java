@@ -50,10 +50,10 @@ public abstract class PollingWait implements WaitCallback {
                 long now = System.nanoTime();
                 if (!cancelled && (interrupted || (budget != null && now - cancelAt >= 0))) {
                     cancelled = true;
-                    if (!interrupted && !conn.isEstablished()) {
+                    if (!conn.isEstablished()) {
                         // No statement runs during start-up: there is nothing to cancel, only a connect to give up.
-                        throw new OperationalException("timeout expired: the connection was not established within "
-                                + budget.toMillis() + " ms");
+                        throw new OperationalException(interrupted ? "the connect was interrupted"
+                                : "timeout expired: the connection was not established within " + budget.toMillis() + " ms");
                     }
                     conn.requestCancel();
                     continue;

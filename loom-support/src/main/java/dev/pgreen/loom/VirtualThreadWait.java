@@ -21,8 +21,8 @@ import java.time.Duration;
  * says why this, and not a {@code Selector} per thread nor the JDK's own poller,
  * and what it costs per wait.
  *
- * <p>On a platform thread it is a {@link SelectWait}: a thread-local selector is
- * the cheaper wait there, and blocking is what platform threads are for.
+ * <p>On a platform thread it is a {@link SelectWait}: the connection's own
+ * selector is the cheaper wait there, and blocking is what platform threads are for.
  *
  * <p>Interrupts and timeouts follow {@link PollingWait}: an interrupted thread
  * sends a cancel request, keeps polling until the server has answered (so the

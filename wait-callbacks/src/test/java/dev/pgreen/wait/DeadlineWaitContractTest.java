@@ -34,4 +34,23 @@ class DeadlineWaitContractTest extends WaitCallbackContract {
     void rejectsANonPositiveBudget() {
         assertThrows(IllegalArgumentException.class, () -> new DeadlineWait(Duration.ZERO));
     }
+
+    @Test
+    void aConnectPastItsBudgetSaysTheConnectTimedOut() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            WaitCallback before = Pgreen.getWaitCallback();
+            Pgreen.setWaitCallback(new DeadlineWait(Duration.ofMillis(500)));
+            try {
+                long start = System.nanoTime();
+                dev.pgreen.errors.OperationalException e = assertThrows(dev.pgreen.errors.OperationalException.class,
+                        () -> Pgreen.connect("host=127.0.0.1 port=" + silent.getLocalPort() + " user=x dbname=x"));
+                assertTrue(e.getMessage().contains("timeout expired") && e.getMessage().contains("not established"),
+                        e.getMessage());
+                assertFalse(e.getMessage().contains("cancel"), "no cancel exists during start-up: " + e.getMessage());
+                assertTrue(System.nanoTime() - start < 5_000_000_000L, "failed at the budget, not after a grace");
+            } finally {
+                Pgreen.setWaitCallback(before);
+            }
+        }
+    }
 }
