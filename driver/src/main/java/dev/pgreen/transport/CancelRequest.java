@@ -130,10 +130,18 @@ public final class CancelRequest {
         close();
     }
 
-    /** Gives up: closes the cancel connection. */
+    /** Gives up: closes the cancel connection (shut down first, which wakes a selector waiting on it). */
     public void close() {
         done = true;
         if (channel != null) {
+            try {
+                if (channel.isConnected()) {
+                    channel.shutdownInput();
+                    channel.shutdownOutput();
+                }
+            } catch (IOException ignored) {
+                // Closing below is what matters.
+            }
             try {
                 channel.close();
             } catch (IOException ignored) {

@@ -42,6 +42,8 @@ final class ChannelPoller {
 
     private final Selector selector;
     private final ConcurrentLinkedQueue<Waiter> registrations = new ConcurrentLinkedQueue<>();
+    /** The waits handed to the selector; only the poller thread touches it. */
+    private final java.util.Set<Waiter> registered = new java.util.HashSet<>();
     private final Thread thread;
     private volatile boolean dead;
 
@@ -95,15 +97,17 @@ final class ChannelPoller {
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         try {
             while (w.state == Waiter.WAITING) {
-                long slice = CLOSED_CHECK_NANOS;
-                if (timeoutNanos >= 0) {
+                // Untimed when there is no timeout: a timed park costs a timer on the scheduler per wait
+                // (on JDK 25 a wake-up of its delay thread per query). A closed channel is noticed by the poller.
+                if (timeoutNanos < 0) {
+                    LockSupport.park(this);
+                } else {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break;
                     }
-                    slice = Math.min(slice, left);
+                    LockSupport.parkNanos(this, left);
                 }
-                LockSupport.parkNanos(this, slice);
                 if (Thread.currentThread().isInterrupted() || !channel.isOpen() || dead) {
                     // An interrupt is the caller's business (it cancels the query); a closed channel is
                     // reported by the next poll(), and a dead poller is replaced on the next wait.
@@ -117,26 +121,26 @@ final class ChannelPoller {
     }
 
     /**
-     * A waiter re-checks its channel this often: closing a channel registered with
-     * a selector cancels its key without waking the selector, so the poller would
-     * never report it. Only misuse closes a channel under a waiting operation (the
-     * driver closes it on the waiting thread itself), so this costs nothing in practice.
-     */
-    private static final long CLOSED_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    /**
      * The poller selects at least this often even when nothing happens: a channel
      * closed while registered here keeps its file descriptor until a selection
-     * deregisters its key (the socket itself is shut at once).
+     * deregisters its key, and closing a registered channel cancels its key
+     * without waking the selector, so its waiter is woken by this sweep. The
+     * driver shuts a socket down before closing it under a waiter (which wakes
+     * the selector at once); only a channel closed some other way waits for it.
      */
     private static final long DEREGISTER_MILLIS = 1000;
 
     private void run() {
         try {
+            long nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEREGISTER_MILLIS);
             while (!dead) {
                 register();
                 selector.select(DEREGISTER_MILLIS);
                 fire();
+                if (System.nanoTime() - nextSweep >= 0) {
+                    wakeClosed();
+                    nextSweep = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEREGISTER_MILLIS);
+                }
             }
         } catch (IOException | RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "the pgreen poller failed; waiting threads retry on a new one", e);
@@ -151,6 +155,7 @@ final class ChannelPoller {
                 continue;
             }
             SelectionKey key = w.channel.keyFor(selector);
+            registered.add(w);
             try {
                 if (key == null) {
                     w.channel.register(selector, w.ops, w);
@@ -181,6 +186,23 @@ final class ChannelPoller {
                 // The channel was closed; nothing more to wait for on it.
             }
             if (w != null) {
+                w.fire();
+            }
+        }
+    }
+
+    /**
+     * Wakes the waiters whose channel was closed without a wake-up of the
+     * selector (their keys may already be gone from it), and forgets the waits
+     * that ended.
+     */
+    private void wakeClosed() {
+        for (Iterator<Waiter> it = registered.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.state != Waiter.WAITING) {
+                it.remove();
+            } else if (!w.channel.isOpen()) {
+                it.remove();
                 w.fire();
             }
         }
