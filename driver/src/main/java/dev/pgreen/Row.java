@@ -32,12 +32,35 @@ public class Row {
         return values[i];
     }
 
+    /**
+     * The value at {@code index} as {@code type}. A primitive class ({@code int.class},
+     * Kotlin's {@code Int::class.java}) stands for its wrapper; a NULL cannot be one.
+     *
+     * @throws ClassCastException when the value is of another type
+     * @throws dev.pgreen.errors.DataException when the value is NULL and {@code type} is primitive
+     */
     public <T> T get(int index, Class<T> type) {
-        return type.cast(get(index));
+        return as(get(index), type, "column " + index);
     }
 
+    /** The value of {@code column} as {@code type}, as {@link #get(int, Class)}. */
     public <T> T get(String column, Class<T> type) {
-        return type.cast(get(column));
+        return as(get(column), type, "column \"" + column + "\"");
+    }
+
+    private static final Map<Class<?>, Class<?>> WRAPPERS = Map.of(
+            boolean.class, Boolean.class, byte.class, Byte.class, short.class, Short.class, char.class, Character.class,
+            int.class, Integer.class, long.class, Long.class, float.class, Float.class, double.class, Double.class);
+
+    @SuppressWarnings("unchecked")
+    private static <T> T as(Object value, Class<T> type, String what) {
+        if (!type.isPrimitive()) {
+            return type.cast(value);
+        }
+        if (value == null) {
+            throw new dev.pgreen.errors.DataException(what + " is NULL, which a " + type.getName() + " cannot hold");
+        }
+        return (T) WRAPPERS.get(type).cast(value);
     }
 
     public int size() {

@@ -554,6 +554,15 @@ class CursorTest {
         assertThrows(RuntimeException.class, () -> row.get(3));
         assertThrows(RuntimeException.class, () -> row.get("nope"));
         assertThrows(ClassCastException.class, () -> row.get(1, Integer.class));
+        // A primitive class stands for its wrapper (Kotlin's Int::class.java is int.class).
+        int a = row.get(0, int.class);
+        assertEquals(1, a);
+        assertEquals(1, row.get("a", int.class));
+        assertEquals(1L, cur.execute("SELECT 1::int8").fetchOne().get(0, long.class));
+        assertEquals(true, cur.execute("SELECT true").fetchOne().get(0, boolean.class));
+        dev.pgreen.errors.DataException nul = assertThrows(dev.pgreen.errors.DataException.class, () -> row.get(2, int.class));
+        assertTrue(nul.getMessage().contains("NULL"), nul.getMessage());
+        assertThrows(ClassCastException.class, () -> row.get(1, int.class));
     }
 
     // ---- volume ----
