@@ -12,6 +12,7 @@ import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.protocol.StartupOperation;
+import dev.pgreen.protocol.StreamOperation;
 import dev.pgreen.transport.CancelRequest;
 import dev.pgreen.transport.ConnectSettings;
 import dev.pgreen.transport.Transport;
@@ -239,7 +240,7 @@ public class Connection implements AutoCloseable {
         if (core.hasInFlight()) {
             lock.close();
             throw new ProgrammingException("another command is already in progress: "
-                    + "a replication stream is open on this connection");
+                    + "a stream (Cursor.stream or a replication stream) is open on this connection");
         }
         Duration timeout = statementTimeout;
         if (timeout == null) {
@@ -741,6 +742,64 @@ public class Connection implements AutoCloseable {
         // for READ at once, must find the statement sent. What does not fit goes out with the next poll().
         transport.step();
         return null;
+    }
+
+    // ---- streams of rows (Cursor.stream) ----
+
+    /**
+     * Sends a query whose rows are handed over as they arrive, inside a
+     * transaction unless in autocommit, and waits for its first rows (or its
+     * end). The operation stays in flight, refusing other commands, until it
+     * has been read to the end or {@link #closeStream closed}.
+     */
+    StreamOperation openStream(String sql) {
+        refuseInAsync("stream");
+        try (Lock ignored = enterForCommand()) {
+            SimpleQueryOperation begin = beginIfNeeded();
+            StreamOperation op = new StreamOperation(sql);
+            transport.submit(op);
+            await();
+            if (begin != null && begin.error() != null) {
+                throw begin.error();
+            }
+            return op;
+        }
+    }
+
+    /** The rows (and row descriptions) that arrived, waiting for some when none has; empty once complete. */
+    List<Object> pullStream(StreamOperation op) {
+        try (Lock ignored = enter()) {
+            List<Object> taken = takeStreamed(op);
+            if (taken.isEmpty() && !op.isComplete()) {
+                await();
+                taken = takeStreamed(op);
+            }
+            return taken;
+        }
+    }
+
+    private List<Object> takeStreamed(StreamOperation op) {
+        List<List<Object>> taken = new java.util.ArrayList<>(1);
+        transport.withIo(() -> taken.add(op.take()));
+        return taken.get(0);
+    }
+
+    /**
+     * Stops a stream before its end, as psycopg 3 does: the rest is dropped,
+     * the statement cancelled on the server (inside a transaction, that fails
+     * the transaction), and the connection read up to the server's end of it.
+     */
+    void closeStream(StreamOperation op) {
+        if (op.isComplete() || transport.isClosed()) {
+            return;
+        }
+        try (Lock ignored = enter()) {
+            transport.withIo(op::discard);
+            if (!op.isComplete()) {
+                startCancel();
+                await();
+            }
+        }
     }
 
     /** Runs a statement of the driver's own, outside the transaction logic. */

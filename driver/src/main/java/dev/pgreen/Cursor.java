@@ -310,9 +310,14 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     private void setResult(QueryResult result) {
         statusMessage = result.commandTag();
-        fields = result.fields();
         rows = result.rows();
-        rowCount = fields != null ? rows.size() : result.rowCount();
+        rowCount = result.fields() != null ? rows.size() : result.rowCount();
+        describe(result.fields());
+    }
+
+    /** Takes the columns of a result (null: none), with the casters its rows decode with. */
+    void describe(List<Field> fields) {
+        this.fields = fields;
         if (fields != null) {
             casters = new Typecaster[fields.size()];
             Map<String, Integer> index = new HashMap<>();
@@ -473,7 +478,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
     }
 
-    private Row makeRow(DataRow raw) {
+    Row makeRow(DataRow raw) {
         Typecaster[] cs = casters;
         Object[] values = new Object[cs.length];
         byte[] body = raw.body();
@@ -522,6 +527,47 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     public List<Row> fetchAll() {
         return fetchMany(Integer.MAX_VALUE);
+    }
+
+    // ---- streaming ----
+
+    /**
+     * Runs a query and returns its rows as the server sends them (psycopg 3's
+     * {@code stream}): in bounded memory, with no server-side cursor and no
+     * transaction needed (outside autocommit a transaction is opened, as for
+     * {@code execute}). Close the stream (try-with-resources) to stop early: the
+     * statement is then cancelled on the server and the connection is usable
+     * afterwards (inside a transaction, the transaction has failed). While it
+     * is open, another command on the connection raises {@link ProgrammingException}.
+     * A server error is raised when the stream reaches it.
+     */
+    public java.util.stream.Stream<Row> stream(String sql, Object... args) {
+        ensureOpen();
+        return streamFormatted(args == null || args.length == 0 ? sql : QueryFormatter.format(sql, args, conn));
+    }
+
+    /** {@link #stream(String, Object...)} with {@code %(name)s} placeholders. */
+    public java.util.stream.Stream<Row> stream(String sql, Map<String, ?> args) {
+        ensureOpen();
+        return streamFormatted(args == null ? sql : QueryFormatter.format(sql, args, conn));
+    }
+
+    private java.util.stream.Stream<Row> streamFormatted(String sql) {
+        if (name != null) {
+            throw new ProgrammingException("can't stream from a named cursor: iterate it instead");
+        }
+        if (sql == null || sql.isBlank()) {
+            throw new ProgrammingException("can't execute an empty query");
+        }
+        reset();
+        query = sql;
+        return RowStream.open(this, conn, sql);
+    }
+
+    /** Called by a stream at its end. */
+    void streamEnded(String commandTag, long rows) {
+        statusMessage = commandTag;
+        rowCount = rows;
     }
 
     @Override

@@ -66,20 +66,29 @@ public final class SimpleQueryOperation implements Operation {
 
     /** COPY needs the copy methods, which stream; a plain execute cannot feed or drain it. */
     private void refuseCopy(CopyResponse c, FrontendEncoder out) {
+        PgException refused = endUnwantedCopy(c, out);
         if (error == null) {
-            error = new ProgrammingException(switch (c.kind()) {
-                case 'G' -> "can't execute COPY FROM STDIN with execute(): use copyFrom() or copyExpert()";
-                case 'W' -> "can't start a replication stream with execute(): use a replication cursor's "
-                        + "startReplication()";
-                default -> "can't execute COPY TO STDOUT with execute(): use copyTo() or copyExpert()";
-            });
+            error = refused;
         }
+    }
+
+    /**
+     * Ends a COPY (or replication stream) that a plain query started, so the
+     * session returns to ReadyForQuery; returns the error to report.
+     */
+    static PgException endUnwantedCopy(CopyResponse c, FrontendEncoder out) {
         if (c.kind() == 'G') {
             out.copyFail("COPY FROM STDIN is not supported by execute()");
         } else if (c.kind() == 'W') {
             // A replication stream: end it at once, so the session returns to ReadyForQuery.
             out.copyDone();
         }
+        return new ProgrammingException(switch (c.kind()) {
+            case 'G' -> "can't execute COPY FROM STDIN with execute(): use copyFrom() or copyExpert()";
+            case 'W' -> "can't start a replication stream with execute(): use a replication cursor's "
+                    + "startReplication()";
+            default -> "can't execute COPY TO STDOUT with execute(): use copyTo() or copyExpert()";
+        });
     }
 
     /** The last statement's result; null when the query failed or is not complete. */

@@ -276,6 +276,10 @@ public final class Transport {
                 if (busy && !core.isBusy() && core.encoder().isEmpty()) {
                     return PollState.OK;
                 }
+                if (!busy && core.hasInFlight()) {
+                    // A stream whose caller has not taken what arrived yet: one read's worth at a time.
+                    return PollState.OK;
+                }
             }
         } catch (IOException e) {
             throw lost(e);
