@@ -43,7 +43,25 @@ final class W2WideRead implements Workload {
         Connection conn = Pgreen.connect(servers.dsn());
         conn.setAutocommit(true);
         java.sql.Connection jdbc = servers.jdbc();
+        java.sql.Connection jdbcFetch = servers.jdbc();
+        jdbcFetch.setAutoCommit(false);
         return List.of(new Subject() {
+            public String name() {
+                return "pgreen stream()";
+            }
+
+            public double[] round() {
+                long start = System.nanoTime();
+                long[] checksum = {0};
+                try (java.util.stream.Stream<Row> rows = conn.cursor().stream("SELECT * FROM w2")) {
+                    rows.forEach(r -> checksum[0] += checksum(r));
+                }
+                return new double[] {rate(start, checksum[0])};
+            }
+
+            public void close() {
+            }
+        }, new Subject() {
             public String name() {
                 return "pgreen cursor";
             }
@@ -53,13 +71,7 @@ final class W2WideRead implements Workload {
                 Cursor cur = conn.cursor().execute("SELECT * FROM w2");
                 long checksum = 0;
                 for (Row r : cur) {
-                    Integer i = (Integer) r.get(0);
-                    String t = (String) r.get(1);
-                    OffsetDateTime ts = (OffsetDateTime) r.get(2);
-                    BigDecimal n = (BigDecimal) r.get(3);
-                    Boolean b = (Boolean) r.get(4);
-                    String h = (String) r.get(5);
-                    checksum += i + t.length() + ts.getSecond() + n.scale() + (b ? 1 : 0) + h.length();
+                    checksum += checksum(r);
                 }
                 return new double[] {rate(start, checksum)};
             }
@@ -77,13 +89,7 @@ final class W2WideRead implements Workload {
                 long checksum = 0;
                 try (Statement st = jdbc.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM w2")) {
                     while (rs.next()) {
-                        Integer i = (Integer) rs.getObject(1);
-                        String t = rs.getString(2);
-                        OffsetDateTime ts = rs.getObject(3, OffsetDateTime.class);
-                        BigDecimal n = rs.getBigDecimal(4);
-                        Boolean b = (Boolean) rs.getObject(5);
-                        String h = rs.getString(6);
-                        checksum += i + t.length() + ts.getSecond() + n.scale() + (b ? 1 : 0) + h.length();
+                        checksum += checksum(rs);
                     }
                 }
                 return new double[] {rate(start, checksum)};
@@ -92,7 +98,50 @@ final class W2WideRead implements Workload {
             public void close() throws Exception {
                 jdbc.close();
             }
+        }, new Subject() {
+            public String name() {
+                return "pgjdbc fetchSize 10000";
+            }
+
+            public double[] round() throws Exception {
+                long start = System.nanoTime();
+                long checksum = 0;
+                try (Statement st = jdbcFetch.createStatement()) {
+                    st.setFetchSize(10_000);
+                    try (ResultSet rs = st.executeQuery("SELECT * FROM w2")) {
+                        while (rs.next()) {
+                            checksum += checksum(rs);
+                        }
+                    }
+                }
+                jdbcFetch.commit();
+                return new double[] {rate(start, checksum)};
+            }
+
+            public void close() throws Exception {
+                jdbcFetch.close();
+            }
         });
+    }
+
+    private static long checksum(Row r) {
+        Integer i = (Integer) r.get(0);
+        String t = (String) r.get(1);
+        OffsetDateTime ts = (OffsetDateTime) r.get(2);
+        BigDecimal n = (BigDecimal) r.get(3);
+        Boolean b = (Boolean) r.get(4);
+        String h = (String) r.get(5);
+        return i + t.length() + ts.getSecond() + n.scale() + (b ? 1 : 0) + h.length();
+    }
+
+    private static long checksum(ResultSet rs) throws java.sql.SQLException {
+        Integer i = (Integer) rs.getObject(1);
+        String t = rs.getString(2);
+        OffsetDateTime ts = rs.getObject(3, OffsetDateTime.class);
+        BigDecimal n = rs.getBigDecimal(4);
+        Boolean b = (Boolean) rs.getObject(5);
+        String h = rs.getString(6);
+        return i + t.length() + ts.getSecond() + n.scale() + (b ? 1 : 0) + h.length();
     }
 
     private static double rate(long start, long checksum) {
