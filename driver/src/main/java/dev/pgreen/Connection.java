@@ -77,6 +77,12 @@ public class Connection implements AutoCloseable {
 
     private record AsyncQuery(Operation op, Cursor cursor) {}
 
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final java.util.regex.Pattern LISTEN =
+            java.util.regex.Pattern.compile("\\s*listen\\s", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** A LISTEN ran in the transaction in progress, which has not ended yet. */
+    private volatile boolean listenUncommitted;
+
     public Connection(ConnectInfo info) {
         this.info = Objects.requireNonNull(info, "info");
         this.async = info.async();
@@ -389,11 +395,20 @@ public class Connection implements AutoCloseable {
      * Waits, through the wait callback, until at least one notification has
      * arrived or the timeout passes; returns how many arrived during the call.
      * Notifications are added to {@link #notifies()} as always.
+     *
+     * <p>A LISTEN takes effect when its transaction commits: outside autocommit,
+     * commit after {@code LISTEN} or nothing will arrive (a warning is logged
+     * when this is called inside the transaction that ran LISTEN).
      */
     public int awaitNotifies(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         refuseInAsync("awaitNotifies");
         try (Lock ignored = enterForCommand()) {
+            if (listenUncommitted && core.transactionStatus() != 'I') {
+                LOG.log(System.Logger.Level.WARNING, "awaitNotifies() inside the transaction that ran LISTEN: "
+                        + "the LISTEN takes effect only when that transaction commits, so nothing can arrive; "
+                        + "commit first (or use autocommit)");
+            }
             long before = events.notificationsReceived();
             NotificationWait wait = new NotificationWait();
             transport.submit(wait);
@@ -526,6 +541,9 @@ public class Connection implements AutoCloseable {
             return executeAsync(sql, cursor);
         }
         try (Lock ignored = enterForCommand()) {
+            if (!autocommit && LISTEN.matcher(sql).lookingAt()) {
+                listenUncommitted = true;
+            }
             // Pipelined with the statement: the BEGIN costs no extra round trip.
             SimpleQueryOperation begin = beginIfNeeded();
             SimpleQueryOperation query = new SimpleQueryOperation(sql);
@@ -823,6 +841,7 @@ public class Connection implements AutoCloseable {
             if (!autocommit && core.transactionStatus() != 'I') {
                 runInternal(sql);
             }
+            listenUncommitted = false;
         }
     }
 
