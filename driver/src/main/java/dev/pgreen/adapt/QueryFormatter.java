@@ -75,9 +75,18 @@ public final class QueryFormatter {
         });
         if (next[0] < args.length) {
             throw new ProgrammingException("not all arguments converted during query formatting: "
-                    + args.length + " given, " + next[0] + " used");
+                    + args.length + " given, " + next[0] + " used" + otherPlaceholderHint(sql));
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern OTHER_PLACEHOLDERS = java.util.regex.Pattern.compile("\\?|\\$\\d");
+
+    /** A hint when the query seems written for JDBC ({@code ?}) or for the server ({@code $1}). */
+    private static String otherPlaceholderHint(String sql) {
+        return OTHER_PLACEHOLDERS.matcher(sql).find()
+                ? " (pgreen's placeholders are %s and %(name)s, as psycopg2's; ? and $1 are not placeholders here)"
+                : "";
     }
 
     /** @param numbers when not null, gives each distinct name its parameter number, in order of appearance */

@@ -229,4 +229,16 @@ class QueryFormatterTest {
         List<Object> values = Arrays.asList(3, "b", null);
         assertEquals("VALUES (3, 'b', NULL)", QueryFormatter.format("VALUES (%s, %s, %s)", values.toArray(), null));
     }
+
+    @Test
+    void jdbcOrServerPlaceholdersGetAHint() {
+        for (String sql : new String[] {"SELECT * FROM t WHERE id = ?", "SELECT * FROM t WHERE id = $1"}) {
+            ProgrammingException e = assertThrows(ProgrammingException.class,
+                    () -> QueryFormatter.format(sql, new Object[] {1}, null));
+            assertTrue(e.getMessage().contains("%s"), e.getMessage());
+        }
+        ProgrammingException plain = assertThrows(ProgrammingException.class,
+                () -> QueryFormatter.format("SELECT 1", new Object[] {1}, null));
+        assertTrue(!plain.getMessage().contains("?"), "no hint without such placeholders: " + plain.getMessage());
+    }
 }
