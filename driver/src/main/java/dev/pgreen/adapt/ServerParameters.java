@@ -26,6 +26,33 @@ import java.util.UUID;
 public final class ServerParameters {
     private ServerParameters() {}
 
+    /** Whether {@link #encode} takes {@code v}: null, numbers, text, bytes, UUIDs, java.time values, typed text. */
+    public static boolean canEncode(Object v) {
+        return switch (v) {
+            case null -> true;
+            case String s -> true;
+            case Character c -> true;
+            case Boolean b -> true;
+            case Integer i -> true;
+            case Long l -> true;
+            case Short s -> true;
+            case Byte b -> true;
+            case BigInteger b -> true;
+            case BigDecimal d -> true;
+            case Double d -> true;
+            case Float f -> true;
+            case byte[] b -> true;
+            case UUID u -> true;
+            case java.time.temporal.Temporal t -> t instanceof LocalDate || t instanceof LocalDateTime
+                    || t instanceof OffsetDateTime || t instanceof ZonedDateTime || t instanceof Instant
+                    || t instanceof LocalTime || t instanceof OffsetTime;
+            case Duration d -> true;
+            case Period p -> true;
+            case TypedText t -> true;
+            default -> false;
+        };
+    }
+
     /** The parameter's text in UTF-8, or null for SQL NULL. */
     public static byte[] encode(Object v) {
         String text = switch (v) {

@@ -2,8 +2,11 @@ package dev.pgreen.extras;
 
 import dev.pgreen.Cursor;
 import dev.pgreen.adapt.QueryFormatter;
+import dev.pgreen.adapt.ServerParameters;
 import dev.pgreen.errors.ProgrammingException;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,27 +50,87 @@ public final class Batches {
      * INTO t (a, b) VALUES %s", rows, 1000)}. Each row is formatted with
      * {@code template} ({@code "(%s, %s)"}-style; null: one {@code %s} per
      * value). Returns the rows affected in all.
+     *
+     * <p>Where it can, a page travels as one prepared statement with its values
+     * as server-side parameters (every full page is the same statement, planned
+     * once per connection); a page with a row the server cannot take as a
+     * parameter (a {@code Map} row, a {@code %(name)s} template, an array or a
+     * value of a registered adapter) is formatted client-side, as psycopg2 does.
      */
     public static long executeValues(Cursor cur, String sql, Iterable<?> argsList, String template, int pageSize) {
         requirePositive(pageSize);
         int at = valuesPlaceholder(sql);
-        String head = sql.substring(0, at).replace("%%", "%");
-        String tail = sql.substring(at + 2).replace("%%", "%");
+        String head = sql.substring(0, at);
+        String tail = sql.substring(at + 2);
         long total = 0;
         Iterator<?> rows = argsList.iterator();
+        List<Object> page = new ArrayList<>(pageSize);
         while (rows.hasNext()) {
-            StringBuilder statement = new StringBuilder(head);
-            for (int n = 0; n < pageSize && rows.hasNext(); n++) {
+            page.clear();
+            int values = 0;
+            for (int n = 0; n < pageSize && rows.hasNext() && values < MAX_PARAMETERS / 2; n++) {
                 Object row = rows.next();
-                if (n > 0) {
-                    statement.append(',');
-                }
-                statement.append(format(cur, template != null ? template : defaultTemplate(row), row));
+                page.add(row);
+                values += row instanceof Object[] a ? a.length : row instanceof List<?> l ? l.size() : 1;
             }
-            statement.append(tail);
-            total += run(cur, statement);
+            total += bindable(page, template, values) ? runBound(cur, head, tail, page, template, values)
+                    : runFormatted(cur, head, tail, page, template);
         }
         return total;
+    }
+
+    /** The protocol's limit on the parameters of one statement (a 16-bit count). */
+    private static final int MAX_PARAMETERS = 65_535;
+
+    private static boolean bindable(List<Object> page, String template, int values) {
+        if (values > MAX_PARAMETERS || (template != null && template.contains("%("))) {
+            return false;
+        }
+        for (Object row : page) {
+            List<?> list = row instanceof Object[] a ? Arrays.asList(a) : row instanceof List<?> l ? l : null;
+            if (list == null) {
+                return false;
+            }
+            for (Object v : list) {
+                if (!ServerParameters.canEncode(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static long runBound(Cursor cur, String head, String tail, List<Object> page, String template, int values) {
+        StringBuilder statement = new StringBuilder(head);
+        Object[] args = new Object[values];
+        int next = 0;
+        for (int n = 0; n < page.size(); n++) {
+            Object row = page.get(n);
+            List<?> list = row instanceof Object[] a ? Arrays.asList(a) : (List<?>) row;
+            if (n > 0) {
+                statement.append(',');
+            }
+            statement.append(template != null ? template : defaultTemplate(row));
+            for (Object v : list) {
+                args[next++] = v;
+            }
+        }
+        statement.append(tail);
+        cur.executePrepared(statement.toString(), args);
+        return Math.max(0, cur.rowCount());
+    }
+
+    private static long runFormatted(Cursor cur, String head, String tail, List<Object> page, String template) {
+        StringBuilder statement = new StringBuilder(head.replace("%%", "%"));
+        for (int n = 0; n < page.size(); n++) {
+            Object row = page.get(n);
+            if (n > 0) {
+                statement.append(',');
+            }
+            statement.append(format(cur, template != null ? template : defaultTemplate(row), row));
+        }
+        statement.append(tail.replace("%%", "%"));
+        return run(cur, statement);
     }
 
     public static long executeValues(Cursor cur, String sql, Iterable<?> argsList) {

@@ -35,7 +35,8 @@ class BatchesTest {
             cur.execute("CREATE TEMP TABLE bv (id int PRIMARY KEY, t text, pct text)");
             long n = Batches.executeValues(cur, "INSERT INTO bv (id, t) VALUES %s", rows(2345), null, 1000);
             assertEquals(2345, n);
-            assertTrue(cur.query().startsWith("INSERT INTO bv (id, t) VALUES (2001,'it''s 2001'),"), cur.query());
+            // The values travel as server-side parameters: the statement holds no literal.
+            assertTrue(cur.query().startsWith("INSERT INTO bv (id, t) VALUES ($1,$2),($3,$4),"), cur.query());
             assertEquals(List.of(2345L, "it's 2345"), conn.cursor()
                     .execute("SELECT count(*), max(t) FILTER (WHERE id = 2345) FROM bv").fetchOne().toList());
         }
@@ -79,6 +80,23 @@ class BatchesTest {
             assertThrows(ProgrammingException.class, () -> Batches.executeValues(cur, "INSERT INTO x VALUES %s, %s",
                     List.<Object>of(List.of(1))));
             assertThrows(ProgrammingException.class, () -> Batches.executeBatch(cur, "SELECT %s", List.of(), 0));
+        }
+    }
+
+    @Test
+    void rowsTheServerCannotTakeAsParametersAreFormattedClientSide(TestServer server) {
+        try (Connection conn = Pgreen.connect(server.dsn())) {
+            Cursor cur = conn.cursor();
+            cur.execute("CREATE TEMP TABLE bf (id int, tags text[])");
+            long n = Batches.executeValues(cur, "INSERT INTO bf VALUES %s",
+                    List.of(new Object[] {1, List.of("a", "b")}, new Object[] {2, List.of("it's")}));
+            assertEquals(2, n);
+            assertTrue(cur.query().contains("ARRAY["), "a List value is adapted client-side: " + cur.query());
+            assertEquals(List.of("it's"), conn.cursor().execute("SELECT tags FROM bf WHERE id = 2").fetchOne().get(0));
+            n = Batches.executeValues(cur, "INSERT INTO bf (id) VALUES %s",
+                    List.of(Map.of("id", 3), Map.of("id", 4)), "(%(id)s)", 10);
+            assertEquals(2, n);
+            assertEquals(4L, conn.cursor().execute("SELECT count(*) FROM bf").fetchOne().get(0));
         }
     }
 }
