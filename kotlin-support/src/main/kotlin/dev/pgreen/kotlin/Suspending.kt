@@ -32,9 +32,8 @@ import kotlin.time.Duration.Companion.milliseconds
  * [SelectorWaiter], so no thread blocks. The connection is in autocommit, as
  * every asynchronous connection: use [transaction] for a transaction.
  *
- * `connect_timeout` in [dsn] is honoured. A host name is resolved by
- * [Pgreen.connectAsync] itself (the JDK resolves synchronously): give an
- * address, or a Unix-socket directory, where even that must not block.
+ * `connect_timeout` in [dsn] is honoured, name resolution included: a host
+ * name is resolved on the driver's resolver thread while this suspends.
  *
  * Cancellation: the half-open connection is closed and the
  * [CancellationException] is rethrown; nothing is left behind.
