@@ -148,7 +148,43 @@ public final class PgPool implements AutoCloseable {
         this.reset = b.reset;
         long period = b.housekeepingPeriod != null ? b.housekeepingPeriod.toNanos() : defaultHousekeepingPeriod();
         this.housekeeper = Thread.ofVirtual().name(name + "-housekeeper").unstarted(() -> housekeep(period));
+        this.mbeanName = b.registerMBean ? registerMBean() : null;
         housekeeper.start();
+    }
+
+    private static final System.Logger LOG = System.getLogger(PgPool.class.getName());
+    private final javax.management.ObjectName mbeanName;
+
+    /** Publishes {@link #stats()} over JMX; a pool that cannot be registered (a duplicate name) just logs why. */
+    private javax.management.ObjectName registerMBean() {
+        try {
+            javax.management.ObjectName on = new javax.management.ObjectName(
+                    "dev.pgreen:type=PgPool,name=" + javax.management.ObjectName.quote(name));
+            PoolStatsMXBean bean = new PoolStatsMXBean() {
+                public int getSize() { return stats().size(); }
+                public int getIdle() { return stats().idle(); }
+                public int getBorrowed() { return stats().borrowed(); }
+                public int getPending() { return stats().pending(); }
+                public int getMaxSize() { return stats().maxSize(); }
+                public long getOpened() { return stats().opened(); }
+                public long getClosed() { return stats().closed(); }
+            };
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(bean, on);
+            return on;
+        } catch (javax.management.JMException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "pool '" + name + "': statistics not published over JMX: " + e);
+            return null;
+        }
+    }
+
+    private void unregisterMBean() {
+        if (mbeanName != null) {
+            try {
+                java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+            } catch (javax.management.JMException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "pool '" + name + "': " + e);
+            }
+        }
     }
 
     public static Builder builder(String dsn) {
@@ -372,12 +408,15 @@ public final class PgPool implements AutoCloseable {
             }
             throw e;
         }
+        int now;
         lock.lock();
         try {
             opened++;
+            now = size;
         } finally {
             lock.unlock();
         }
+        LOG.log(System.Logger.Level.DEBUG, () -> "pool '" + name + "' grew: opened a connection (size " + now + ")");
         return new Slot(conn, System.nanoTime());
     }
 
@@ -401,6 +440,8 @@ public final class PgPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        LOG.log(System.Logger.Level.DEBUG, () -> "pool '" + name + "' shrank: closed a returned connection ("
+                + (discard ? "discarded" : closed ? "pool closed" : s.conn.isClosed() ? "broken" : "retired") + ")");
         closeQuietly(s.conn);
     }
 
@@ -519,7 +560,7 @@ public final class PgPool implements AutoCloseable {
                 evict();
                 fillToMinIdle();
             } catch (RuntimeException e) {
-                System.getLogger(PgPool.class.getName()).log(System.Logger.Level.WARNING,
+                LOG.log(System.Logger.Level.WARNING,
                         "pool '" + name + "': housekeeping failed: " + e.getMessage(), e);
             }
         }
@@ -547,6 +588,10 @@ public final class PgPool implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+        if (!toClose.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "pool '" + name + "' evicted " + toClose.size()
+                    + " idle connection(s) (idle timeout, lifetime or closed)");
         }
         toClose.forEach(s -> closeQuietly(s.conn));
     }
@@ -632,6 +677,7 @@ public final class PgPool implements AutoCloseable {
             lock.unlock();
         }
         housekeeper.interrupt();
+        unregisterMBean();
         toClose.forEach(s -> closeQuietly(s.conn));
         long deadline = System.nanoTime() + saturatedNanos(timeout);
         List<Slot> outstanding;
@@ -725,6 +771,7 @@ public final class PgPool implements AutoCloseable {
         private WaitCallback waitCallback = Loom.waitCallback();
         private Consumer<Connection> configure;
         private Consumer<Connection> reset;
+        private boolean registerMBean = true;
 
         private Builder(String dsn) {
             this.dsn = Objects.requireNonNull(dsn, "dsn");
@@ -831,6 +878,12 @@ public final class PgPool implements AutoCloseable {
         /** Runs on every returned connection after the rollback; if it throws, the connection is closed. */
         public Builder reset(Consumer<Connection> reset) {
             this.reset = reset;
+            return this;
+        }
+
+        /** Whether {@link PgPool#stats()} is published over JMX ({@link PoolStatsMXBean}); default true. */
+        public Builder registerMBean(boolean register) {
+            this.registerMBean = register;
             return this;
         }
 

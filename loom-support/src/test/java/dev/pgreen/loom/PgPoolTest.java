@@ -489,4 +489,22 @@ class PgPoolTest {
             assertEquals(0, pool.stats().size());
         }
     }
+
+    @Test
+    void statsArePublishedOverJmxWhileThePoolIsOpen() throws Exception {
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName on = new javax.management.ObjectName("dev.pgreen:type=PgPool,name=\"jmx-pool\"");
+        try (PgPool pool = pool(3).name("jmx-pool").build()) {
+            try (PooledConnection c = pool.acquire()) {
+                assertEquals(1, ((Number) jmx.getAttribute(on, "Borrowed")).intValue());
+                assertEquals(3, ((Number) jmx.getAttribute(on, "MaxSize")).intValue());
+                assertEquals(1L, ((Number) jmx.getAttribute(on, "Opened")).longValue());
+            }
+            assertEquals(1, ((Number) jmx.getAttribute(on, "Idle")).intValue());
+        }
+        assertFalse(jmx.isRegistered(on), "unregistered when the pool closes");
+        try (PgPool quiet = pool(1).name("jmx-off").registerMBean(false).build()) {
+            assertFalse(jmx.isRegistered(new javax.management.ObjectName("dev.pgreen:type=PgPool,name=\"jmx-off\"")));
+        }
+    }
 }
