@@ -60,6 +60,9 @@ public class Connection implements AutoCloseable {
     /** When its last cancel request was started; owner only. */
     private volatile long lastCancelAt;
     private volatile Duration statementTimeout;
+    private volatile Duration slowStatementThreshold;
+    /** The SQL of the command in progress, for the slow-statement log; owner only. */
+    private String commandText;
     /** When the command in progress is cancelled by the statement timeout, or 0 for never; owner only. */
     private volatile long statementDeadline;
     /** The state of the owner's first step, handed to its wait callback's first poll(): no second read. */
@@ -106,6 +109,7 @@ public class Connection implements AutoCloseable {
         try {
             run(startup);
             transport.markEstablished();
+            LOG.log(System.Logger.Level.DEBUG, () -> "connected: " + this + ", backend " + core.backendPid());
         } catch (RuntimeException | Error e) {
             closeAfterFailure();
             throw e;
@@ -249,14 +253,43 @@ public class Connection implements AutoCloseable {
                     + "a stream (Cursor.stream or a replication stream) is open on this connection");
         }
         Duration timeout = statementTimeout;
-        if (timeout == null) {
+        Duration slow = slowStatementThreshold;
+        if (timeout == null && slow == null) {
             return lock;
         }
-        statementDeadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        commandText = null;
+        statementDeadline = timeout == null ? 0 : start + timeout.toNanos();
         return () -> {
             statementDeadline = 0;
-            lock.close();
+            try {
+                logIfSlow(slow, start);
+            } finally {
+                lock.close();
+            }
         };
+    }
+
+    private void logIfSlow(Duration slow, long start) {
+        long took = System.nanoTime() - start;
+        if (slow != null && took >= slow.toNanos()) {
+            String sql = commandText;
+            LOG.log(System.Logger.Level.INFO, () -> "slow statement: " + took / 1_000_000 + " ms on backend "
+                    + core.backendPid() + (sql == null ? "" : ": " + abbreviate(sql)));
+        }
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() <= 500 ? sql : sql.substring(0, 500) + "... (" + sql.length() + " characters)";
+    }
+
+    /**
+     * Logs (System.Logger, INFO) every later command that takes at least
+     * {@code threshold}, with its SQL as sent (no parameter values of
+     * prepared statements); null turns it off.
+     */
+    public void setSlowStatementThreshold(Duration threshold) {
+        this.slowStatementThreshold = threshold == null ? null : requireNonNegative(threshold);
     }
 
     /** An acquired lock, released by try-with-resources. */
@@ -541,6 +574,7 @@ public class Connection implements AutoCloseable {
             return executeAsync(sql, cursor);
         }
         try (Lock ignored = enterForCommand()) {
+            commandText = sql;
             if (!autocommit && LISTEN.matcher(sql).lookingAt()) {
                 listenUncommitted = true;
             }
@@ -681,6 +715,7 @@ public class Connection implements AutoCloseable {
     QueryResult executePrepared(String sql, byte[][] params) {
         refuseInAsync("executePrepared");
         try (Lock ignored = enterForCommand()) {
+            commandText = sql;
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
@@ -773,6 +808,7 @@ public class Connection implements AutoCloseable {
     StreamOperation openStream(String sql) {
         refuseInAsync("stream");
         try (Lock ignored = enterForCommand()) {
+            commandText = sql;
             SimpleQueryOperation begin = beginIfNeeded();
             StreamOperation op = new StreamOperation(sql);
             transport.submit(op);
@@ -1028,6 +1064,7 @@ public class Connection implements AutoCloseable {
             if (pid == 0 || transport.isClosed()) {
                 return null;
             }
+            LOG.log(System.Logger.Level.DEBUG, "sending a cancel request for backend {0}", pid);
             c = CancelRequest.start(settings, transport.remoteAddress(), pid, core.secretKey());
             pendingCancel.set(c);
             return c;
@@ -1081,6 +1118,7 @@ public class Connection implements AutoCloseable {
         if (transport.isClosed()) {
             return;
         }
+        LOG.log(System.Logger.Level.DEBUG, () -> "closing " + this);
         if (operationLock.isHeldByCurrentThread()) {
             if (awaiting) {
                 abort("the connection was closed (close() inside the wait) while an operation was in progress");
@@ -1103,6 +1141,7 @@ public class Connection implements AutoCloseable {
     }
 
     private void abort(String reason) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "aborting " + this + ": " + reason);
         transport.abort(reason);
         closeResources();
     }

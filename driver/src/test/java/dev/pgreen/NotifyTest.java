@@ -97,37 +97,4 @@ class NotifyTest {
             assertEquals(1, calls[0]);
         }
     }
-
-    @Test
-    void awaitingInsideTheTransactionThatRanListenWarns(TestServer server) {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Connection.class.getName());
-        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
-        try (Connection conn = Pgreen.connect(server.dsn())) {
-            conn.cursor().execute("LISTEN uncommitted");
-            assertEquals(0, conn.awaitNotifies(Duration.ofMillis(50)));
-            assertTrue(records.stream().anyMatch(r -> r.getLevel() == java.util.logging.Level.WARNING
-                    && r.getMessage().contains("LISTEN")), "a warning says why nothing can arrive");
-            records.clear();
-            conn.commit();
-            assertEquals(0, conn.awaitNotifies(Duration.ofMillis(50)));
-            assertTrue(records.isEmpty(), "no warning once the LISTEN is committed: " + records);
-        } finally {
-            log.removeHandler(handler);
-        }
-    }
 }
