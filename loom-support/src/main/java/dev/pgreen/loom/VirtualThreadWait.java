@@ -53,10 +53,24 @@ public class VirtualThreadWait extends PollingWait {
         }
     }
 
+    /** Whether this thread's last wait was a yield: the next one parks with the poller. */
+    private static final ThreadLocal<boolean[]> YIELDED = ThreadLocal.withInitial(() -> new boolean[1]);
+
     @Override
     protected void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout) {
+        boolean[] yielded = YIELDED.get();
+        if (state == PollState.READ && !yielded[0] && YIELD_FIRST) {
+            // The reply often lands while the other virtual threads run: one yield, then a re-poll, saves the
+            // hand-off through the poller thread (two context switches) for those waits.
+            yielded[0] = true;
+            Thread.yield();
+            return;
+        }
+        yielded[0] = false;
         ChannelPoller.get().await(channel, interestOps(channel, state), toNanos(timeout));
     }
+
+    private static final boolean YIELD_FIRST = !Boolean.getBoolean("pgreen.loom.noYield");
 
     /**
      * Drives {@code conn} as {@link #await} does on a virtual thread, on any thread,
