@@ -110,6 +110,60 @@ final class LocalCluster implements TestServer.Backend {
         deleteRecursively(dir);
     }
 
+    /**
+     * A streaming standby of this cluster: {@code pg_basebackup -R} into a new temporary directory, started
+     * on a port of its own, as the same user. {@link #stop()} removes it.
+     */
+    LocalCluster startStandby() {
+        Path standbyDir = null;
+        try {
+            standbyDir = createTempDir();
+            if (!asServerUser.isEmpty()) {
+                run(List.of("chown", "-R", asServerUser.get(2) + ":", standbyDir.toString()), null, null,
+                        Duration.ofSeconds(30)).check("chown");
+            }
+            Path data = standbyDir.resolve("data");
+            List<String> backup = new ArrayList<>(asServerUser);
+            backup.addAll(List.of(binDir + "/pg_basebackup", "-D", data.toString(), "-R", "-X", "stream",
+                    "-c", "fast", "-h", socketDir.toString(), "-p", Integer.toString(port), "-U", TestRoles.SUPERUSER));
+            run(backup, standbyDir, null, PG_CTL_TIMEOUT).check("pg_basebackup");
+            Path conf = data.resolve("postgresql.conf");
+            String copied = Files.readString(conf);
+            Path log = standbyDir.resolve("server.log");
+            IllegalStateException last = null;
+            for (int attempt = 1; attempt <= 4; attempt++) {
+                int standbyPort = freePort();
+                // The primary's settings came along; the later lines win.
+                Files.writeString(conf, copied + settings(standbyPort, standbyDir.resolve("sock")));
+                List<String> cmd = new ArrayList<>(asServerUser);
+                cmd.addAll(List.of(binDir + "/pg_ctl", "-D", data.toString(), "-l", log.toString(),
+                        "-w", "-t", "60", "start"));
+                Result r = run(cmd, standbyDir, null, PG_CTL_TIMEOUT);
+                if (r.exit == 0) {
+                    LocalCluster standby = new LocalCluster(binDir, standbyDir, standbyPort, asServerUser);
+                    standby.majorVersion = majorVersion;
+                    return standby;
+                }
+                last = new IllegalStateException("pg_ctl start of the standby failed (port " + standbyPort + "):\n"
+                        + r.output() + "\n--- tail of " + log + " ---\n" + tail(log, 30));
+            }
+            throw last;
+        } catch (IOException e) {
+            cleanUpAfterFailure(standbyDir);
+            throw new UncheckedIOException("could not prepare a standby in " + standbyDir, e);
+        } catch (RuntimeException e) {
+            cleanUpAfterFailure(standbyDir);
+            throw e;
+        }
+    }
+
+    /** Promotes this standby to a primary ({@code pg_ctl promote}), waiting until it is one. */
+    void promote() {
+        List<String> cmd = new ArrayList<>(asServerUser);
+        cmd.addAll(List.of(binDir + "/pg_ctl", "-D", dataDir.toString(), "-w", "-t", "60", "promote"));
+        run(cmd, dir, null, PG_CTL_TIMEOUT).check("pg_ctl promote");
+    }
+
     /** Creates the database and roles and reads the major version. */
     private void setUp() {
         String exists = psqlAs("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + TestRoles.DATABASE + "'");
