@@ -194,6 +194,7 @@ public class Connection implements AutoCloseable {
             state = attempts.step();
         } catch (RuntimeException | Error e) {
             adopt(attempts);
+            connecting = null;
             closeAfterFailure();
             throw e;
         }
@@ -1013,7 +1014,8 @@ public class Connection implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (transport.isClosed()) {
+        // Between two connect attempts the socket at hand may be a closed one while the next is opening.
+        if (transport.isClosed() && connecting == null) {
             return;
         }
         if (operationLock.isHeldByCurrentThread()) {
@@ -1027,6 +1029,11 @@ public class Connection implements AutoCloseable {
         }
         if (operationLock.tryLock()) {
             try {
+                ConnectAttempts attempts = connecting;
+                if (attempts != null) {
+                    // An asynchronous connect that another thread may be polling.
+                    attempts.abort("the connection was closed while connecting");
+                }
                 transport.terminateAndClose();
                 closeResources();
             } finally {
@@ -1038,6 +1045,10 @@ public class Connection implements AutoCloseable {
     }
 
     private void abort(String reason) {
+        ConnectAttempts attempts = connecting;
+        if (attempts != null) {
+            attempts.abort(reason);
+        }
         transport.abort(reason);
         closeResources();
     }

@@ -242,6 +242,33 @@ class MultiHostTest {
         assertTrue(new HashSet<>(channels).size() >= 2, "the callback should have waited on several channels");
     }
 
+    @Test
+    void closeFromAnotherThreadEndsTheConnectWithoutTryingTheNextHost() {
+        String dsn = dsn(List.of(silent.getLocalPort(), primaryPort()), "connect_timeout=20");
+        WaitCallback closingSoon = conn -> {
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                conn.close();
+            });
+            try (Selector selector = Selector.open()) {
+                for (PollState state = conn.poll(); state != PollState.OK; state = conn.poll()) {
+                    waitFor(selector, conn.channel(), state, conn.waitTimeout());
+                }
+            } catch (IOException e) {
+                throw new OperationalException("select failed: " + e, e);
+            }
+        };
+        long start = System.nanoTime();
+        OperationalException e = assertTimeoutPreemptively(GUARD, () -> assertThrows(OperationalException.class,
+                () -> Pgreen.connect(dsn, info -> new Connection(info.withWaitCallback(closingSoon)))));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "the close did not end the connect");
+    }
+
     private static void waitFor(Selector selector, SelectableChannel ch, PollState state, Duration timeout)
             throws IOException {
         SelectionKey key = ch.register(selector, PollingWait.interestOps(ch, state));

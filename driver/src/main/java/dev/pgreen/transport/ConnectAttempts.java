@@ -66,6 +66,8 @@ public final class ConnectAttempts {
     private boolean secondPass;
     private volatile Attempt current;
     private volatile boolean done;
+    /** Why the connect was given up from outside ({@link #abort}), or null. */
+    private volatile String abortReason;
 
     private ConnectAttempts(ConnectSettings settings, Supplier<ProtocolCore> cores) {
         this.settings = settings;
@@ -125,6 +127,12 @@ public final class ConnectAttempts {
     public PollState step() {
         for (;;) {
             Attempt a = current;
+            String aborted = abortReason;
+            if (aborted != null) {
+                // The attempt may have started after abort() looked at the current one.
+                a.transport.abort(aborted);
+                throw new OperationalException(aborted);
+            }
             PollState state;
             try {
                 state = a.transport.step();
@@ -164,6 +172,15 @@ public final class ConnectAttempts {
             }
             // Else a query was sent to ask the server what it is: step on.
         }
+    }
+
+    /**
+     * Gives the connect up from any thread, without waiting: the current attempt's socket is closed
+     * at once, and the step in progress (or the next) fails with {@code reason}; no further host is tried.
+     */
+    public void abort(String reason) {
+        abortReason = reason;
+        current.transport.abort(reason);
     }
 
     /**
