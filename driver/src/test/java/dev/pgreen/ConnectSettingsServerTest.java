@@ -3,10 +3,12 @@ package dev.pgreen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pgreen.errors.OperationalException;
+import dev.pgreen.testing.LoopbackProxy;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestRoles;
 import dev.pgreen.testing.TestServer;
@@ -18,7 +20,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +148,32 @@ class ConnectSettingsServerTest {
         var e = assertThrows(OperationalException.class, () -> connect(dsn + " requirepeer=nobody-else", Map.of()));
         assertTrue(e.getMessage().endsWith("failed: requirepeer specifies \"nobody-else\", but actual peer user name is \""
                 + owner + "\""), e.getMessage());
+    }
+
+    // ---- a server that vanishes ----
+
+    @Test
+    void aServerThatVanishesIsReportedPromptlyNamingIt() throws Exception {
+        try (LoopbackProxy proxy = new LoopbackProxy(server.port(), Set.of());
+             Connection conn = connect("host=127.0.0.1 port=" + proxy.port() + " user=" + TestRoles.SUPERUSER
+                     + " dbname=" + TestRoles.DATABASE + " keepalives_idle=1 keepalives_interval=1 keepalives_count=2",
+                     Map.of())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                proxy.reset();
+            });
+            long start = System.nanoTime();
+            var e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(OperationalException.class, () -> conn.awaitNotifies(Duration.ofSeconds(15))));
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "took too long");
+            assertTrue(e.getMessage().startsWith("connection to server at \"127.0.0.1\", port " + proxy.port() + " lost: "),
+                    e.getMessage());
+            assertTrue(conn.isClosed());
+        }
     }
 
     // ---- keepalives ----

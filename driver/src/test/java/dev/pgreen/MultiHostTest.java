@@ -7,21 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgreen.errors.OperationalException;
+import dev.pgreen.testing.LoopbackProxy;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.Standbys;
 import dev.pgreen.testing.TestRoles;
 import dev.pgreen.testing.TestServer;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -119,7 +116,8 @@ class MultiHostTest {
     @CsvSource({"read-write, primary", "read-only, standby", "primary, primary", "standby, standby"})
     void serversThatDoNotReportTheirStateAreAsked(String attrs, String expected) throws IOException {
         // A proxy drops in_hot_standby and default_transaction_read_only, as a server before 14 never sends them.
-        try (var oldPrimary = new HidingProxy(primaryPort()); var oldStandby = new HidingProxy(standby.port())) {
+        Set<String> hide = Set.of("in_hot_standby", "default_transaction_read_only");
+        try (var oldPrimary = new LoopbackProxy(primaryPort(), hide); var oldStandby = new LoopbackProxy(standby.port(), hide)) {
             int reached = portReached(dsn(List.of(oldPrimary.port(), oldStandby.port()), "target_session_attrs=" + attrs));
             assertEquals(expected.equals("primary") ? primaryPort() : standby.port(), reached);
             assertTrue(oldPrimary.hidden() + oldStandby.hidden() > 0, "the proxy hid nothing");
@@ -297,105 +295,4 @@ class MultiHostTest {
             }
         }
     }
-
-    /**
-     * A loopback proxy to a server that drops the ParameterStatus messages a server before 14 does
-     * not send (in_hot_standby, default_transaction_read_only), so the driver has to ask.
-     */
-    private static final class HidingProxy implements AutoCloseable {
-        private static final Set<String> HIDDEN = Set.of("in_hot_standby", "default_transaction_read_only");
-        private final ServerSocket listener;
-        private final int target;
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private volatile int hidden;
-
-        HidingProxy(int target) throws IOException {
-            this.target = target;
-            this.listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-            Thread.ofPlatform().daemon().start(this::accept);
-        }
-
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        int hidden() {
-            return hidden;
-        }
-
-        private void accept() {
-            try {
-                while (true) {
-                    Socket client = listener.accept();
-                    Socket upstream = new Socket("127.0.0.1", target);
-                    sockets.add(client);
-                    sockets.add(upstream);
-                    Thread.ofPlatform().daemon().start(() -> copy(client, upstream));
-                    Thread.ofPlatform().daemon().start(() -> filter(upstream, client));
-                }
-            } catch (IOException closed) {
-                // The proxy was closed.
-            }
-        }
-
-        private static void copy(Socket from, Socket to) {
-            try {
-                from.getInputStream().transferTo(to.getOutputStream());
-            } catch (IOException ignored) {
-                // Either side closed.
-            } finally {
-                close(to);
-            }
-        }
-
-        /** Forwards the server's messages, each read whole (type, length, body), minus the hidden ones. */
-        private void filter(Socket from, Socket to) {
-            try (DataInputStream in = new DataInputStream(from.getInputStream())) {
-                OutputStream out = to.getOutputStream();
-                while (true) {
-                    int type = in.read();
-                    if (type < 0) {
-                        break;
-                    }
-                    int length = in.readInt();
-                    byte[] body = in.readNBytes(length - 4);
-                    if (type == 'S' && HIDDEN.contains(parameterName(body))) {
-                        hidden++;
-                        continue;
-                    }
-                    out.write(type);
-                    out.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
-                    out.write(body);
-                    out.flush();
-                }
-            } catch (IOException ignored) {
-                // Either side closed.
-            } finally {
-                close(to);
-            }
-        }
-
-        private static String parameterName(byte[] body) {
-            int end = 0;
-            while (end < body.length && body[end] != 0) {
-                end++;
-            }
-            return new String(body, 0, end, StandardCharsets.UTF_8);
-        }
-
-        private static void close(Socket s) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // Nothing to do.
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            listener.close();
-            sockets.forEach(HidingProxy::close);
-        }
-    }
-
 }

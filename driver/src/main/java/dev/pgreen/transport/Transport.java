@@ -373,11 +373,13 @@ public final class Transport {
             e = new OperationalException(aborted, cause);
         } else if (fatal != null) {
             e = ServerErrors.sessionEnded(fatal, cause);
+        } else if (cause != null) {
+            // A reset, or a silent peer given up by the keepalives ("Connection timed out").
+            e = new OperationalException("connection to " + where() + " lost: " + cause.getMessage(), cause);
         } else {
             e = new OperationalException("server closed the connection unexpectedly\n"
                     + "\tThis probably means the server terminated abnormally\n"
-                    + "\tbefore or while processing the request."
-                    + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+                    + "\tbefore or while processing the request. (" + where() + ")");
         }
         return fail(e);
     }
