@@ -23,12 +23,16 @@ public final class ConnectInfo {
     private final String maskedDsn;
     private final boolean async;
     private final WaitCallback waitCallback;
+    /** Stands in for the process environment, or null for {@code System.getenv()}. */
+    private final Map<String, String> environment;
 
-    private ConnectInfo(Map<String, String> params, String maskedDsn, boolean async, WaitCallback waitCallback) {
+    private ConnectInfo(Map<String, String> params, String maskedDsn, boolean async, WaitCallback waitCallback,
+                        Map<String, String> environment) {
         this.params = Collections.unmodifiableMap(params);
         this.maskedDsn = maskedDsn;
         this.async = async;
         this.waitCallback = waitCallback;
+        this.environment = environment;
     }
 
     /**
@@ -38,7 +42,7 @@ public final class ConnectInfo {
      */
     public static ConnectInfo of(String dsn, boolean async) {
         Objects.requireNonNull(dsn, "dsn");
-        return new ConnectInfo(DsnParser.parse(dsn), DsnParser.maskPassword(dsn), async, null);
+        return new ConnectInfo(DsnParser.parse(dsn), DsnParser.maskPassword(dsn), async, null, null);
     }
 
     /** The DSN as given, with the password shown as {@code xxx}. */
@@ -70,7 +74,7 @@ public final class ConnectInfo {
         } else {
             copy.put(key, value);
         }
-        return new ConnectInfo(copy, DsnParser.toMaskedDsn(copy), async, waitCallback);
+        return new ConnectInfo(copy, DsnParser.toMaskedDsn(copy), async, waitCallback, environment);
     }
 
     /**
@@ -79,7 +83,17 @@ public final class ConnectInfo {
      * afterwards). Not a connection parameter: it takes no part in equality.
      */
     public ConnectInfo withWaitCallback(WaitCallback cb) {
-        return new ConnectInfo(params, maskedDsn, async, cb);
+        return new ConnectInfo(params, maskedDsn, async, cb, environment);
+    }
+
+    /**
+     * A copy that resolves its settings against {@code env} instead of the process environment
+     * ({@code PG*} variables, and {@code HOME} for {@code ~/.pgpass} and {@code ~/.pg_service.conf}):
+     * for tests, or an application that must not depend on its environment. Not a connection
+     * parameter: it takes no part in equality.
+     */
+    public ConnectInfo withEnvironment(Map<String, String> env) {
+        return new ConnectInfo(params, maskedDsn, async, waitCallback, Map.copyOf(env));
     }
 
     /** The connection's own wait callback, or null for the global one. */
@@ -87,9 +101,9 @@ public final class ConnectInfo {
         return waitCallback;
     }
 
-    /** Resolves the parameters against the process environment and libpq's defaults. */
+    /** Resolves the parameters against the environment ({@link #withEnvironment}, else the process's) and libpq's defaults. */
     public ConnectSettings settings() {
-        return settings(System.getenv());
+        return settings(environment != null ? environment : System.getenv());
     }
 
     /** Resolves the parameters against {@code env} (a stand-in for {@code System.getenv()}). */

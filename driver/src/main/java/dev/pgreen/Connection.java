@@ -11,9 +11,9 @@ import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
-import dev.pgreen.protocol.StartupOperation;
 import dev.pgreen.protocol.StreamOperation;
 import dev.pgreen.transport.CancelRequest;
+import dev.pgreen.transport.ConnectAttempts;
 import dev.pgreen.transport.ConnectSettings;
 import dev.pgreen.transport.Transport;
 import dev.pgreen.typecast.TypeRegistry;
@@ -44,10 +44,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public class Connection implements AutoCloseable {
     private final ConnectInfo info;
-    private final ConnectSettings settings;
     private final boolean async;
-    private final ProtocolCore core;
-    private final Transport transport;
+    // The host's settings, session and socket: those of each connect attempt in turn, then the established one's.
+    private volatile ConnectSettings settings;
+    private volatile ProtocolCore core;
+    private volatile Transport transport;
+    /** The connect attempts to the hosts, until one has established the session; then null. */
+    private volatile ConnectAttempts connecting;
     private final ReentrantLock operationLock = new ReentrantLock();
     private final TypeRegistry types = new TypeRegistry();
     private final SessionEvents events = new SessionEvents();
@@ -91,24 +94,16 @@ public class Connection implements AutoCloseable {
         this.async = info.async();
         this.autocommit = async;
         this.waitCallback = info.waitCallback();
-        this.settings = info.settings();
-        this.core = new ProtocolCore(events);
-        this.transport = Transport.open(core, settings);
-        StartupOperation startup = new StartupOperation(settings.startupParameters(), settings.user(),
-                settings.password());
-        transport.submit(startup);
-        Duration timeout = settings.connectTimeout();
-        if (timeout != null) {
-            transport.setDeadline(System.nanoTime() + timeout.toNanos());
-        }
+        ConnectAttempts attempts = ConnectAttempts.start(info.settings(), () -> new ProtocolCore(events));
+        this.connecting = attempts;
+        adopt(attempts);
         if (async) {
-            asyncQuery = new AsyncQuery(startup, null);
+            asyncQuery = new AsyncQuery(null, null);
             return;
         }
         operationLock.lock();
         try {
-            run(startup);
-            transport.markEstablished();
+            await();
             LOG.log(System.Logger.Level.DEBUG, () -> "connected: " + this + ", backend " + core.backendPid());
         } catch (RuntimeException | Error e) {
             closeAfterFailure();
@@ -148,7 +143,7 @@ public class Connection implements AutoCloseable {
                 } else {
                     BlockingWait.INSTANCE.awaitFrom(this, first);
                 }
-                if (core.isBusy()) {
+                if (connecting != null || core.isBusy()) {
                     throw new InterfaceException("the wait callback returned before the operation completed");
                 }
             }
@@ -199,7 +194,32 @@ public class Connection implements AutoCloseable {
                 return advance();
             }
         }
-        return transport.step();
+        return connecting != null ? stepConnect() : transport.step();
+    }
+
+    /** One step of the connect attempts; the connection takes on each attempt's session and socket. */
+    private PollState stepConnect() {
+        ConnectAttempts attempts = connecting;
+        PollState state;
+        try {
+            state = attempts.step();
+        } catch (RuntimeException | Error e) {
+            adopt(attempts);
+            connecting = null;
+            closeAfterFailure();
+            throw e;
+        }
+        adopt(attempts);
+        if (attempts.isDone()) {
+            connecting = null;
+        }
+        return state;
+    }
+
+    private void adopt(ConnectAttempts attempts) {
+        settings = attempts.settings();
+        core = attempts.core();
+        transport = attempts.transport();
     }
 
     private void checkCancelGrace(long since, long now) {
@@ -342,14 +362,8 @@ public class Connection implements AutoCloseable {
             cancelledAt = 0;
             statementDeadline = 0;
             transport.clearDeadline();
-            PgException error = pending.op().error();
-            if (pending.op() instanceof StartupOperation) {
-                if (error != null) {
-                    closeAfterFailure();
-                } else {
-                    transport.markEstablished();
-                }
-            }
+            // The connect (no operation) raised its failure from the step already.
+            PgException error = pending.op() == null ? null : pending.op().error();
             if (pending.cursor() != null) {
                 pending.cursor().finishAsync((SimpleQueryOperation) pending.op());
             }
@@ -1115,7 +1129,8 @@ public class Connection implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (transport.isClosed()) {
+        // Between two connect attempts the socket at hand may be a closed one while the next is opening.
+        if (transport.isClosed() && connecting == null) {
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "closing " + this);
@@ -1130,6 +1145,11 @@ public class Connection implements AutoCloseable {
         }
         if (operationLock.tryLock()) {
             try {
+                ConnectAttempts attempts = connecting;
+                if (attempts != null) {
+                    // An asynchronous connect that another thread may be polling.
+                    attempts.abort("the connection was closed while connecting");
+                }
                 transport.terminateAndClose();
                 closeResources();
             } finally {
@@ -1142,6 +1162,10 @@ public class Connection implements AutoCloseable {
 
     private void abort(String reason) {
         LOG.log(System.Logger.Level.DEBUG, () -> "aborting " + this + ": " + reason);
+        ConnectAttempts attempts = connecting;
+        if (attempts != null) {
+            attempts.abort(reason);
+        }
         transport.abort(reason);
         closeResources();
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.transport.ConnectSettings;
+import dev.pgreen.transport.HostSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,13 +206,13 @@ class ConnectInfoTest {
         }
 
         @Test
-        void multipleHostsUseTheFirst() {
+        void everyHostIsKeptWithItsPort() {
             var s = resolve("postgresql://h1:5433,h2:5434/db", Map.of());
-            assertEquals("h1", s.host());
-            assertEquals(5433, s.port());
+            assertEquals(List.of(new HostSpec("h1", null, 5433), new HostSpec("h2", null, 5434)), s.hosts());
             var defaultPort = resolve("postgresql://h1,h2:5434/db", Map.of());
-            assertEquals("h1", defaultPort.host());
-            assertEquals(5432, defaultPort.port());
+            assertEquals(List.of(new HostSpec("h1", null, 5432), new HostSpec("h2", null, 5434)), defaultPort.hosts());
+            var oneForAll = resolve("host=h1,h2,h3 port=6000", Map.of());
+            assertEquals(List.of(6000, 6000, 6000), oneForAll.hosts().stream().map(HostSpec::port).toList());
         }
 
         @ParameterizedTest(name = "connect_timeout={0} -> {1}")

@@ -5,6 +5,8 @@ import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.protocol.BackendMessage.*;
 import dev.pgreen.protocol.auth.Md5Password;
+import dev.pgreen.protocol.auth.RequireAuth;
+import dev.pgreen.protocol.auth.RequireAuth.Method;
 import dev.pgreen.protocol.auth.ScramSha256;
 
 import java.nio.charset.StandardCharsets;
@@ -19,13 +21,22 @@ public final class StartupOperation implements Operation {
     private final Map<String, String> parameters;
     private final String user;
     private final String password;
+    private final RequireAuth requireAuth;
     private ScramSha256 scram;
+    /** Whether the client finished its part of an authentication exchange (libpq's client_finished_auth). */
+    private boolean finishedAuth;
     private PgException error;
 
     public StartupOperation(Map<String, String> parameters, String user, String password) {
+        this(parameters, user, password, RequireAuth.ANY);
+    }
+
+    /** A start-up that refuses a server asking for an authentication method {@code requireAuth} does not allow. */
+    public StartupOperation(Map<String, String> parameters, String user, String password, RequireAuth requireAuth) {
         this.parameters = parameters;
         this.user = user;
         this.password = password;
+        this.requireAuth = requireAuth;
     }
 
     @Override
@@ -36,10 +47,19 @@ public final class StartupOperation implements Operation {
     @Override
     public boolean handle(BackendMessage m, FrontendEncoder out) {
         switch (m) {
-            case AuthenticationOk ok -> { }
-            case AuthenticationCleartextPassword p -> out.password(requirePassword().getBytes(StandardCharsets.UTF_8));
-            case AuthenticationMd5Password p -> out.password(Md5Password.encode(user, requirePassword(), p.salt()));
+            case AuthenticationOk ok -> requireAuth.checkOk(finishedAuth);
+            case AuthenticationCleartextPassword p -> {
+                requireAuth.check(Method.PASSWORD);
+                out.password(requirePassword().getBytes(StandardCharsets.UTF_8));
+                finishedAuth = true;
+            }
+            case AuthenticationMd5Password p -> {
+                requireAuth.check(Method.MD5);
+                out.password(Md5Password.encode(user, requirePassword(), p.salt()));
+                finishedAuth = true;
+            }
             case AuthenticationSasl sasl -> {
+                requireAuth.check(Method.SCRAM_SHA_256);
                 if (!ScramSha256.supported(sasl.mechanisms())) {
                     throw new OperationalException("none of the server's SASL authentication mechanisms "
                             + sasl.mechanisms() + " are supported");
@@ -48,9 +68,14 @@ public final class StartupOperation implements Operation {
                 out.saslInitialResponse(ScramSha256.MECHANISM, scram.clientFirstMessage());
             }
             case AuthenticationSaslContinue c -> out.saslResponse(requireScram().clientFinalMessage(c.data()));
-            case AuthenticationSaslFinal f -> requireScram().verifyServerFinal(f.data());
-            case AuthenticationUnsupported u -> throw new OperationalException(
-                    "authentication method " + u.code() + " not supported");
+            case AuthenticationSaslFinal f -> {
+                requireScram().verifyServerFinal(f.data());
+                finishedAuth = true;
+            }
+            case AuthenticationUnsupported u -> {
+                requireAuth.checkUnknown(u.code());
+                throw new OperationalException("authentication method " + u.code() + " not supported");
+            }
             case BackendKeyData k -> { }
             case NegotiateProtocolVersion v -> { }
             case ErrorResponse e -> {

@@ -27,14 +27,14 @@ public final class DsnParser {
 
     /** Every keyword libpq accepts. */
     public static final Set<String> KEYWORDS = Set.of(
-            "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "channel_binding",
-            "connect_timeout", "client_encoding", "options", "application_name",
+            "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "require_auth",
+            "channel_binding", "connect_timeout", "client_encoding", "options", "application_name",
             "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
             "keepalives_count", "tcp_user_timeout", "replication", "gssencmode", "sslmode",
-            "requiressl", "sslcompression", "sslcert", "sslkey", "sslpassword", "sslrootcert",
-            "sslcrl", "sslcrldir", "sslsni", "requirepeer", "ssl_min_protocol_version",
-            "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation", "service",
-            "target_session_attrs", "load_balance_hosts");
+            "requiressl", "sslnegotiation", "sslcompression", "sslcert", "sslkey", "sslpassword",
+            "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+            "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib",
+            "gssdelegation", "service", "target_session_attrs", "load_balance_hosts");
 
     private static final List<String> URI_PREFIXES = List.of("postgresql://", "postgres://");
 

@@ -34,9 +34,14 @@ final class HostResolver {
         this.pipe = pipe;
     }
 
+    /** Whether {@code host} is an address literal (IPv4 or IPv6), which needs no lookup. */
+    static boolean isLiteral(String host) {
+        return LITERAL.matcher(host).matches();
+    }
+
     /** Starts resolving {@code host}; a literal address is resolved before this returns. */
     static HostResolver start(String host) throws IOException {
-        if (LITERAL.matcher(host).matches()) {
+        if (isLiteral(host)) {
             HostResolver r = new HostResolver(host, null);
             r.resolve();
             return r;

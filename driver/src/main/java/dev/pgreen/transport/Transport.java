@@ -16,8 +16,11 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -38,6 +41,8 @@ public final class Transport {
     private volatile boolean hasDeadline;
     private volatile boolean abandonRequested;
     private volatile boolean established;
+    /** Whether the socket connected: a failure after that is the server's answer, not an unreachable host. */
+    private volatile boolean reached;
     /** Why {@link #abort} closed the connection, reported to the operation it interrupted. */
     private volatile String abortReason;
     /** Resolving the host name, until the first address is tried. */
@@ -87,7 +92,11 @@ public final class Transport {
         resolver = null;
         r.close();
         try {
-            untriedAddresses.addAll(Arrays.asList(r.addresses()));
+            List<InetAddress> addresses = new ArrayList<>(Arrays.asList(r.addresses()));
+            if (settings.loadBalanceRandom()) {
+                Collections.shuffle(addresses);
+            }
+            untriedAddresses.addAll(addresses);
         } catch (UnknownHostException e) {
             throw fail(new OperationalException("could not translate host name \"" + settings.host()
                     + "\" to address: unknown host", e));
@@ -114,9 +123,8 @@ public final class Transport {
             try {
                 SocketChannel ch = SocketChannel.open();
                 ch.configureBlocking(false);
-                ch.socket().setTcpNoDelay(true);
-                ch.socket().setKeepAlive(true);
                 channel = ch;
+                SocketOptions.applyTcp(ch, settings);
                 ch.connect(new InetSocketAddress(address, settings.port()));
                 return;
             } catch (IOException e) {
@@ -132,7 +140,8 @@ public final class Transport {
         return new OperationalException("connection to " + where() + " failed: " + why, e);
     }
 
-    private String where() {
+    /** The server as libpq's messages name it: {@code server at "host", port N}, or the socket file. */
+    String where() {
         return settings.isUnixSocket()
                 ? "socket \"" + settings.unixSocketPath() + "\""
                 : "server at \"" + settings.host() + "\", port " + settings.port();
@@ -160,6 +169,16 @@ public final class Transport {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** Whether {@link #abort} closed the connection (from outside the operation, which must not go on). */
+    public boolean isAborted() {
+        return abortReason != null;
+    }
+
+    /** Whether the socket ever connected to the server. */
+    public boolean reachedServer() {
+        return reached;
     }
 
     /** Sets the absolute deadline for the operation in progress; past it, {@link #step()} fails. */
@@ -252,6 +271,9 @@ public final class Transport {
                 if (ch.isConnectionPending() && !finishConnect(ch)) {
                     return PollState.WRITE;
                 }
+                if (!reached) {
+                    connected(ch);
+                }
                 int written = flush(ch);
                 if (written < 0) {
                     if (core.hasInFlight() && readAvailable(ch)) {
@@ -289,6 +311,17 @@ public final class Transport {
                 fail(e);
             }
             throw e;
+        }
+    }
+
+    /** The socket has just connected: before the first byte goes out, the server's identity is checked. */
+    private void connected(SocketChannel ch) {
+        reached = true;
+        if (settings.isUnixSocket() && settings.requirePeer() != null) {
+            String refusal = SocketOptions.checkPeer(ch, settings.requirePeer());
+            if (refusal != null) {
+                throw fail(new OperationalException("connection to " + where() + " failed: " + refusal));
+            }
         }
     }
 
@@ -344,11 +377,13 @@ public final class Transport {
             e = new OperationalException(aborted, cause);
         } else if (fatal != null) {
             e = ServerErrors.sessionEnded(fatal, cause);
+        } else if (cause != null) {
+            // A reset, or a silent peer given up by the keepalives ("Connection timed out").
+            e = new OperationalException("connection to " + where() + " lost: " + cause.getMessage(), cause);
         } else {
             e = new OperationalException("server closed the connection unexpectedly\n"
                     + "\tThis probably means the server terminated abnormally\n"
-                    + "\tbefore or while processing the request."
-                    + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+                    + "\tbefore or while processing the request. (" + where() + ")");
         }
         return fail(e);
     }

@@ -25,6 +25,7 @@ import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.errors.QueryCanceledException;
 import dev.pgreen.errors.TransactionRollbackException;
 import dev.pgreen.protocol.auth.Md5Password;
+import dev.pgreen.protocol.auth.RequireAuth;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -230,6 +231,46 @@ class ProtocolCoreTest {
             start("secret");
             OperationalException e = assertThrows(OperationalException.class, () -> receive(Bytes.authentication(7)));
             assertTrue(e.getMessage().contains("7"), e.getMessage());
+        }
+
+        private void startRequiring(String password, String requireAuth) {
+            params.put("database", "shop");
+            core.submit(new StartupOperation(params, "alice", password, RequireAuth.parse(requireAuth)));
+            drain(core.encoder());
+        }
+
+        @Test
+        void requireAuthRefusesAnotherMethodBeforeSendingThePassword() {
+            startRequiring("secret", "scram-sha-256");
+            OperationalException e = assertThrows(OperationalException.class, () -> receive(Bytes.authentication(3)));
+            assertEquals("authentication method requirement \"scram-sha-256\" failed: "
+                    + "server requested a cleartext password", e.getMessage());
+            assertTrue(core.encoder().isEmpty(), "the password must not be sent");
+        }
+
+        @Test
+        void requireAuthRefusesGssapi() {
+            startRequiring("secret", "!gss");
+            OperationalException e = assertThrows(OperationalException.class, () -> receive(Bytes.authentication(7)));
+            assertTrue(e.getMessage().endsWith("server requested GSSAPI authentication"), e.getMessage());
+        }
+
+        @Test
+        void requireAuthRefusesAnOkBeforeTheScramExchangeEnds() {
+            startRequiring("secret", "scram-sha-256");
+            receive(frame('R').int32(10).cstring("SCRAM-SHA-256").int8(0).build());
+            drain(core.encoder());
+            OperationalException e = assertThrows(OperationalException.class, () -> receive(Bytes.authentication(0)));
+            assertTrue(e.getMessage().endsWith("server did not complete authentication"), e.getMessage());
+        }
+
+        @Test
+        void requireAuthAcceptsTheAllowedMethod() {
+            startRequiring("secret", "password");
+            receive(Bytes.authentication(3));
+            drain(core.encoder());
+            receive(Bytes.authentication(0), serverHello());
+            assertFalse(core.isBusy());
         }
 
         @Test

@@ -58,11 +58,7 @@ final class LocalCluster implements TestServer.Backend {
         List<String> asServerUser = serverUserPrefix();
         Path dir = null;
         try {
-            dir = createTempDir();
-            if (!asServerUser.isEmpty()) {
-                String user = asServerUser.get(2);
-                run(List.of("chown", "-R", user + ":", dir.toString()), null, null, Duration.ofSeconds(30)).check("chown");
-            }
+            dir = createClusterDir(asServerUser);
             Path data = dir.resolve("data");
             Result init = initdb(binDir, asServerUser, dir, data, "C.UTF-8");
             if (init.exit != 0) {
@@ -76,24 +72,10 @@ final class LocalCluster implements TestServer.Backend {
             Path conf = data.resolve("postgresql.conf");
             String originalConf = Files.readString(conf);
             Files.writeString(data.resolve("pg_hba.conf"), TestRoles.hbaConf("127.0.0.1/32", "::1/128"));
-            Path log = dir.resolve("server.log");
-            IllegalStateException last = null;
-            for (int attempt = 1; attempt <= 4; attempt++) {
-                int port = freePort();
-                Files.writeString(conf, originalConf + settings(port, dir.resolve("sock")));
-                List<String> cmd = new ArrayList<>(asServerUser);
-                cmd.addAll(List.of(binDir + "/pg_ctl", "-D", data.toString(), "-l", log.toString(),
-                        "-w", "-t", "60", "start"));
-                Result r = run(cmd, dir, null, PG_CTL_TIMEOUT);
-                if (r.exit == 0) {
-                    LocalCluster cluster = new LocalCluster(binDir, dir, port, asServerUser);
-                    cluster.setUp();
-                    return cluster;
-                }
-                last = new IllegalStateException("pg_ctl start failed (port " + port + "):\n" + r.output()
-                        + "\n--- tail of " + log + " ---\n" + tail(log, 30));
-            }
-            throw last;
+            int port = startOnAFreePort(binDir, asServerUser, dir, originalConf);
+            LocalCluster cluster = new LocalCluster(binDir, dir, port, asServerUser);
+            cluster.setUp();
+            return cluster;
         } catch (IOException e) {
             cleanUpAfterFailure(dir);
             throw new UncheckedIOException("could not prepare the throwaway PostgreSQL cluster in " + dir, e);
@@ -108,6 +90,66 @@ final class LocalCluster implements TestServer.Backend {
         Path pidFile = dir.resolve("data/postmaster.pid");
         killPostmaster(pidFile);
         deleteRecursively(dir);
+    }
+
+    /**
+     * A streaming standby of this cluster: {@code pg_basebackup -R} into a new temporary directory, started
+     * on a port of its own, as the same user. {@link #stop()} removes it.
+     */
+    LocalCluster startStandby() {
+        Path standbyDir = null;
+        try {
+            standbyDir = createClusterDir(asServerUser);
+            Path data = standbyDir.resolve("data");
+            List<String> backup = new ArrayList<>(asServerUser);
+            backup.addAll(List.of(binDir + "/pg_basebackup", "-D", data.toString(), "-R", "-X", "stream",
+                    "-c", "fast", "-h", socketDir.toString(), "-p", Integer.toString(port), "-U", TestRoles.SUPERUSER));
+            run(backup, standbyDir, null, PG_CTL_TIMEOUT).check("pg_basebackup");
+            // The primary's settings came along; the lines appended for the standby win.
+            String copied = Files.readString(data.resolve("postgresql.conf"));
+            int standbyPort = startOnAFreePort(binDir, asServerUser, standbyDir, copied);
+            LocalCluster standby = new LocalCluster(binDir, standbyDir, standbyPort, asServerUser);
+            standby.majorVersion = majorVersion;
+            return standby;
+        } catch (IOException e) {
+            cleanUpAfterFailure(standbyDir);
+            throw new UncheckedIOException("could not prepare a standby in " + standbyDir, e);
+        } catch (RuntimeException e) {
+            cleanUpAfterFailure(standbyDir);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the cluster in {@code dir}/data on a free port (its configuration {@code baseConf} plus the
+     * test settings), trying other ports when one is taken meanwhile; returns the port.
+     */
+    private static int startOnAFreePort(String binDir, List<String> asServerUser, Path dir, String baseConf)
+            throws IOException {
+        Path data = dir.resolve("data");
+        Path log = dir.resolve("server.log");
+        IllegalStateException last = null;
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            int port = freePort();
+            Files.writeString(data.resolve("postgresql.conf"), baseConf + settings(port, dir.resolve("sock")));
+            List<String> cmd = new ArrayList<>(asServerUser);
+            cmd.addAll(List.of(binDir + "/pg_ctl", "-D", data.toString(), "-l", log.toString(),
+                    "-w", "-t", "60", "start"));
+            Result r = run(cmd, dir, null, PG_CTL_TIMEOUT);
+            if (r.exit == 0) {
+                return port;
+            }
+            last = new IllegalStateException("pg_ctl start failed (port " + port + "):\n" + r.output()
+                    + "\n--- tail of " + log + " ---\n" + tail(log, 30));
+        }
+        throw last;
+    }
+
+    /** Promotes this standby to a primary ({@code pg_ctl promote}), waiting until it is one. */
+    void promote() {
+        List<String> cmd = new ArrayList<>(asServerUser);
+        cmd.addAll(List.of(binDir + "/pg_ctl", "-D", dataDir.toString(), "-w", "-t", "60", "promote"));
+        run(cmd, dir, null, PG_CTL_TIMEOUT).check("pg_ctl promote");
     }
 
     /** Creates the database and roles and reads the major version. */
@@ -143,6 +185,16 @@ final class LocalCluster implements TestServer.Backend {
                 + "shared_buffers = 128MB\n"
                 + "password_encryption = 'scram-sha-256'\n"
                 + "log_min_messages = warning\n";
+    }
+
+    /** A temporary directory for a cluster, owned by the user the server runs as. */
+    private static Path createClusterDir(List<String> asServerUser) throws IOException {
+        Path dir = createTempDir();
+        if (!asServerUser.isEmpty()) {
+            run(List.of("chown", "-R", asServerUser.get(2) + ":", dir.toString()), null, null,
+                    Duration.ofSeconds(30)).check("chown");
+        }
+        return dir;
     }
 
     private static Path createTempDir() throws IOException {

@@ -260,6 +260,11 @@ public final class TestServer {
         return backend.psql(sql);
     }
 
+    /** The throwaway cluster behind this server, when it is one ({@link Kind#LOCAL}). */
+    LocalCluster localCluster() {
+        return backend instanceof LocalCluster c ? c : null;
+    }
+
     /** The directory of the local PostgreSQL binaries (psql, pg_dump, pg_basebackup...); throws if there are none. */
     public String binDir() {
         String dir = binDir;
