@@ -63,8 +63,8 @@ public final class ConnectSettings {
      * <p>An empty parameter counts as given (it hides the environment variable) and then means
      * the default, as in libpq.
      *
-     * @throws ProgrammingException for a bad port, connect_timeout or sslmode (from either source),
-     *     or a client_encoding other than UTF8
+     * @throws ProgrammingException for a bad port, connect_timeout, target_session_attrs or
+     *     sslmode (from either source), or a client_encoding other than UTF8
      */
     public static ConnectSettings resolve(Map<String, String> params, Map<String, String> env) {
         var lookup = new Lookup(params, env);
@@ -94,15 +94,18 @@ public final class ConnectSettings {
         Duration connectTimeout = null;
         String timeoutText = lookup.get("connect_timeout", "PGCONNECT_TIMEOUT");
         if (timeoutText != null) {
-            Integer seconds = DsnParser.integer(timeoutText);
-            if (seconds == null) {
-                throw lookup.invalid("connect_timeout", "PGCONNECT_TIMEOUT", "invalid integer value \""
-                        + timeoutText + "\" for connection option \"connect_timeout\"");
-            }
+            lookup.check("connect_timeout", "PGCONNECT_TIMEOUT", timeoutText);
+            int seconds = DsnParser.integer(timeoutText);
             // libpq raises tiny timeouts to 2 s: one second could expire almost at once.
             if (seconds > 0) {
                 connectTimeout = Duration.ofSeconds(Math.max(seconds, 2));
             }
+        }
+
+        // Only checked here: choosing among several hosts by it is the multi-host connect's business.
+        String targetSessionAttrs = lookup.get("target_session_attrs", "PGTARGETSESSIONATTRS");
+        if (targetSessionAttrs != null) {
+            lookup.check("target_session_attrs", "PGTARGETSESSIONATTRS", targetSessionAttrs);
         }
 
         String sslmode = lookup.get("sslmode", "PGSSLMODE");
@@ -260,6 +263,14 @@ public final class ConnectSettings {
                 value = env.get(envVar);
             }
             return value == null || value.isEmpty() ? null : value;
+        }
+
+        /** Refuses a bad {@code value} of {@code key} as {@link DsnParser} would, naming where it came from. */
+        void check(String key, String envVar, String value) {
+            String problem = DsnParser.problem(key, value);
+            if (problem != null) {
+                throw invalid(key, envVar, problem);
+            }
         }
 
         ProgrammingException invalid(String key, String envVar, String what) {
