@@ -209,6 +209,42 @@ class AdaptationTest {
         assertEquals("ARRAY[ARRAY['a\\b'],ARRAY['\\x01'::bytea]]", quoted(on), "the connection reaches nested elements");
     }
 
+    /** {@code leaf} inside {@code depth} single-element Lists. */
+    private static Object nestedList(int depth, Object leaf) {
+        Object value = leaf;
+        for (int i = 0; i < depth; i++) value = Arrays.asList(value);
+        return value;
+    }
+
+    @Test
+    void anArrayNested100000DeepIsRefusedNamingTheLimit() {
+        Object[] deepArray = {1};
+        for (int i = 1; i < 100_000; i++) deepArray = new Object[] {deepArray};
+        Object[] arrays = deepArray;
+        var e = assertThrows(DataException.class, () -> quoted(adapt(arrays)));
+        assertTrue(e.getMessage().contains("nested more than 6 deep"), e.getMessage());
+
+        Object lists = nestedList(100_000, "x");
+        e = assertThrows(DataException.class, () -> quoted(adapt(lists)));
+        assertTrue(e.getMessage().contains("nested more than 6 deep"), e.getMessage());
+    }
+
+    @Test
+    void sixDimensionsAdaptAndSevenAreRefused() {
+        assertEquals("ARRAY[".repeat(6) + "1" + "]".repeat(6), quoted(adapt(nestedList(6, 1))));
+        assertEquals("'" + "{".repeat(6) + "NULL" + "}".repeat(6) + "'", quoted(adapt(nestedList(6, null))));
+        assertThrows(DataException.class, () -> quoted(adapt(nestedList(7, 1))));
+        assertThrows(DataException.class, () -> quoted(adapt(new int[1][1][1][1][1][1][1])));
+    }
+
+    @Test
+    void anArrayThatContainsItselfIsRefused() {
+        List<Object> cycle = new ArrayList<>();
+        cycle.add(1);
+        cycle.add(cycle);
+        assertThrows(DataException.class, () -> quoted(adapt(cycle)));
+    }
+
     @Test
     void arrayWithANulStringRaisesDataException() {
         assertThrows(DataException.class, () -> lit(List.of("ok", "a\0b")));
