@@ -20,12 +20,18 @@ import java.util.Map;
  * <p>A DataRow or CopyData too large for the buffer is received straight into
  * the array that becomes the message's body ({@link LargeFrame}): its bytes are
  * held once, not in the buffer and again in a copy, and the buffer keeps its
- * size.
+ * size. Any other large message grows the buffer, which goes back to its
+ * initial size once nothing is left pending.
  */
 public final class BackendDecoder {
     /** Larger than any legitimate message (1 GiB field limit plus headers); guards against garbage lengths. */
     private static final int MAX_FRAME = 0x4000_0000 + 1024;
     private static final int INITIAL_CAPACITY = 16 * 1024;
+    /**
+     * An emptied buffer larger than this is replaced by one of INITIAL_CAPACITY, so that a session keeps no
+     * more than that once a large message has gone through; ordinary traffic never comes near it.
+     */
+    static final int RETAINED_CAPACITY = 1024 * 1024;
     /**
      * The most one read is offered. The JDK reads a socket into a heap buffer through a temporary direct buffer
      * as large as the room offered, and keeps that buffer cached for the thread.
@@ -49,7 +55,7 @@ public final class BackendDecoder {
         return buf.limit(Math.min(buf.capacity(), buf.position() + MAX_READ));
     }
 
-    /** The receive buffer's capacity (a large message's body not included). */
+    /** The receive buffer's capacity (a large message's body not included): what an idle session keeps. */
     public int capacity() {
         return buf.capacity();
     }
@@ -135,8 +141,12 @@ public final class BackendDecoder {
     }
 
     private void compactIfEmpty() {
-        if (readIndex > 0 && readIndex == buf.position()) {
-            buf.clear();
+        if (readIndex == buf.position()) {
+            if (buf.capacity() > RETAINED_CAPACITY) {
+                buf = ByteBuffer.allocate(INITIAL_CAPACITY);
+            } else if (readIndex > 0) {
+                buf.clear();
+            }
             readIndex = 0;
         }
     }

@@ -577,6 +577,24 @@ class BackendDecoderTest {
     }
 
     @Test
+    void aLargeMessageOfAnotherKindGrowsTheBufferWhichShrinksOnceItIsDecoded() {
+        byte[] notice = Bytes.fields('N', 'S', "NOTICE", 'M', "x".repeat(3_000_000));
+        BackendDecoder decoder = new BackendDecoder();
+        int initial = decoder.capacity();
+        byte[] stream = concat(notice, Bytes.readyForQuery('I'));
+        List<BackendMessage> got = feed(decoder, java.util.Arrays.copyOfRange(stream, 0, notice.length - 1), 100_000);
+        assertTrue(got.isEmpty());
+        assertTrue(decoder.capacity() >= notice.length - 1, "capacity " + decoder.capacity());
+        // Once it is decoded and nothing is pending, back to the initial size.
+        got = feed(decoder, java.util.Arrays.copyOfRange(stream, notice.length - 1, stream.length));
+        assertEquals(2, got.size());
+        assertEquals("x".repeat(3_000_000), ((NoticeResponse) got.get(0)).fields().get('M'));
+        assertMessageEquals(new ReadyForQuery('I'), got.get(1));
+        assertFalse(decoder.hasPartialMessage());
+        assertEquals(initial, decoder.capacity());
+    }
+
+    @Test
     void smallMessagesReuseTheSameBuffer() {
         BackendDecoder decoder = new BackendDecoder();
         ByteBuffer first = decoder.buffer();
@@ -590,7 +608,7 @@ class BackendDecoderTest {
     @Test
     void aReadIsOfferedAtMostMaxRead() {
         BackendDecoder decoder = new BackendDecoder();
-        // A message the buffer must hold whole grows it past MAX_READ.
+        // A message the buffer must hold whole grows it past MAX_READ (and not past what it keeps when empty).
         byte[] notice = Bytes.fields('N', 'M', "y".repeat(2 * BackendDecoder.MAX_READ));
         assertTrue(feed(decoder, notice).get(0) instanceof NoticeResponse);
         assertTrue(decoder.capacity() > 2 * BackendDecoder.MAX_READ, "capacity " + decoder.capacity());
