@@ -11,17 +11,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pgreen.Connection;
 import dev.pgreen.Cursor;
 import dev.pgreen.Pgreen;
+import dev.pgreen.Row;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SQL built from {@code adapt(x).getQuoted()} with no connection, as a user's own adapter or string building does
@@ -68,20 +70,16 @@ class QuotingWithoutConnectionTest {
     @ParameterizedTest(name = "standard_conforming_strings {0}")
     @ValueSource(strings = {"on", "off"})
     void stringsConcatenatedIntoSqlComeBackUnchanged(String setting) {
-        cur.execute("SET standard_conforming_strings = " + setting);
-        for (String payload : PAYLOADS) {
+        forEachPayload(setting, payload -> {
             cur.execute("SELECT (" + quoted(adapt(payload)) + ")::text");
             assertEquals(payload, cur.fetchOne().get(0), payload);
-            assertTableIntact();
-        }
-        assertTrue(conn.notices().isEmpty(), conn.notices().toString());
+        });
     }
 
     @ParameterizedTest(name = "standard_conforming_strings {0}")
     @ValueSource(strings = {"on", "off"})
     void aUsersCompositeAdapterKeepsEveryField(String setting) {
-        cur.execute("SET standard_conforming_strings = " + setting);
-        for (String payload : PAYLOADS) {
+        forEachPayload(setting, payload -> {
             Pair pair = new Pair(payload, "x" + payload);
             // Through execute (the registered adapter runs, its nested adapt() has no connection) ...
             cur.execute("INSERT INTO t (a, b) VALUES (%s)", pair);
@@ -89,21 +87,19 @@ class QuotingWithoutConnectionTest {
             cur.execute("INSERT INTO t (a, b) VALUES (" + quoted(adapt(pair)) + ")");
             assertTableIntact();
             cur.execute("DELETE FROM t RETURNING a, b");
-            List<dev.pgreen.Row> rows = cur.fetchAll();
+            List<Row> rows = cur.fetchAll();
             assertEquals(2, rows.size(), payload);
-            for (var row : rows) {
+            for (Row row : rows) {
                 assertEquals(payload, row.get(0), payload);
                 assertEquals("x" + payload, row.get(1), payload);
             }
-        }
-        assertTrue(conn.notices().isEmpty(), conn.notices().toString());
+        });
     }
 
     @ParameterizedTest(name = "standard_conforming_strings {0}")
     @ValueSource(strings = {"on", "off"})
     void byteaArraysAndJsonConcatenatedIntoSqlComeBackUnchanged(String setting) {
-        cur.execute("SET standard_conforming_strings = " + setting);
-        for (String payload : PAYLOADS) {
+        forEachPayload(setting, payload -> {
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
             cur.execute("SELECT " + quoted(adapt(bytes)));
             assertArrayEquals(bytes, (byte[]) cur.fetchOne().get(0), payload);
@@ -114,8 +110,17 @@ class QuotingWithoutConnectionTest {
             String json = "{\"k\": \"" + payload.replace("\\", "\\\\") + "\"}";
             cur.execute("SELECT (" + quoted(adapt(new Jsonb(json))) + ")->>'k'");
             assertEquals(payload, cur.fetchOne().get(0), payload);
+        });
+    }
+
+    /** Runs {@code check} for every payload in a session with the setting given; the table must survive each. */
+    private void forEachPayload(String setting, Consumer<String> check) {
+        cur.execute("SET standard_conforming_strings = " + setting);
+        for (String payload : PAYLOADS) {
+            check.accept(payload);
             assertTableIntact();
         }
+        // An E'' string draws no escape_string_warning, where '\' with the setting off would.
         assertTrue(conn.notices().isEmpty(), conn.notices().toString());
     }
 
