@@ -1264,6 +1264,16 @@ public class Connection implements AutoCloseable {
         return core.backendPid();
     }
 
+    /** The receive and send buffers' capacities, {receive, send}: what the session keeps while idle. For tests. */
+    int[] bufferCapacities() {
+        int[] capacities = new int[2];
+        transport.withIo(() -> {
+            capacities[0] = core.decoder().capacity();
+            capacities[1] = core.encoder().capacity();
+        });
+        return capacities;
+    }
+
     /** The notices received (at most the last 50), each as libpq formats it, e.g. {@code "NOTICE:  text\n"}. */
     public List<String> notices() {
         return events.notices();

@@ -69,7 +69,10 @@ public final class Extensions {
 
     private Extensions() {}
 
-    /** The adapter of {@code obj}; without a connection, UTF-8 and standard_conforming_strings = on are assumed. */
+    /**
+     * The adapter of {@code obj}. Without a connection ({@link SqlQuote#prepare} not called), UTF-8 is assumed and
+     * its literal is safe under either value of standard_conforming_strings ({@code E'...'} when it has a backslash).
+     */
     public static SqlQuote adapt(Object obj) {
         return Adapters.adapt(obj);
     }

@@ -1,5 +1,6 @@
 package dev.pgreen;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -104,6 +105,11 @@ class ConnectInfoTest {
         assertTrue(port.getMessage().contains("\"http\""), port.getMessage());
         var timeout = assertThrows(ProgrammingException.class, () -> info.with("connect_timeout", "1s"));
         assertTrue(timeout.getMessage().contains("\"1s\""), timeout.getMessage());
+        var negative = assertThrows(ProgrammingException.class, () -> info.with("connect_timeout", "-5"));
+        assertTrue(negative.getMessage().contains("\"-5\" for connection option \"connect_timeout\""),
+                negative.getMessage());
+        var attrs = assertThrows(ProgrammingException.class, () -> info.with("target_session_attrs", "bogus"));
+        assertTrue(attrs.getMessage().contains("target_session_attrs value: \"bogus\""), attrs.getMessage());
     }
 
     @Test
@@ -217,7 +223,7 @@ class ConnectInfoTest {
 
         @ParameterizedTest(name = "connect_timeout={0} -> {1}")
         @CsvSource(nullValues = "none", value = {
-                "0, none", "-5, none", "1, 2", "2, 2", "3, 3", "10, 10", "' 7 ', 7"})
+                "0, none", "1, 2", "2, 2", "3, 3", "10, 10", "' 7 ', 7"})
         void connectTimeoutIsRaisedToTwoSecondsAndZeroMeansNone(String value, Integer seconds) {
             var s = resolve("connect_timeout='" + value + "'", Map.of());
             assertEquals(seconds == null ? null : Duration.ofSeconds(seconds), s.connectTimeout());
@@ -272,6 +278,11 @@ class ConnectInfoTest {
                     Arguments.of(Map.of("PGPORT", "abc"), "invalid PGPORT: invalid port number: \"abc\""),
                     Arguments.of(Map.of("PGPORT", "99999"), "\"99999\""),
                     Arguments.of(Map.of("PGCONNECT_TIMEOUT", "soon"), "invalid PGCONNECT_TIMEOUT: invalid integer value \"soon\""),
+                    Arguments.of(Map.of("PGCONNECT_TIMEOUT", "-5"),
+                            "invalid PGCONNECT_TIMEOUT: invalid value \"-5\" for connection option \"connect_timeout\""),
+                    Arguments.of(Map.of("PGCONNECT_TIMEOUT", " "), "invalid PGCONNECT_TIMEOUT: invalid integer value \" \""),
+                    Arguments.of(Map.of("PGTARGETSESSIONATTRS", "bogus"),
+                            "invalid PGTARGETSESSIONATTRS: invalid target_session_attrs value: \"bogus\""),
                     Arguments.of(Map.of("PGSSLMODE", "always"), "invalid PGSSLMODE: invalid sslmode value: \"always\""),
                     Arguments.of(Map.of("PGCLIENTENCODING", "SQL_ASCII"), "invalid PGCLIENTENCODING: unsupported client_encoding \"SQL_ASCII\""));
         }
@@ -282,6 +293,13 @@ class ConnectInfoTest {
             var e = assertThrows(ProgrammingException.class, () -> resolve("password=" + SECRET, env));
             assertTrue(e.getMessage().contains(fragment), e.getMessage());
             assertFalse(e.getMessage().contains(SECRET));
+        }
+
+        @Test
+        void aGoodTargetSessionAttrsFromTheEnvironmentIsAccepted() {
+            assertDoesNotThrow(() -> resolve("", Map.of("PGTARGETSESSIONATTRS", "prefer-standby")));
+            assertDoesNotThrow(() -> resolve("target_session_attrs=any", Map.of("PGTARGETSESSIONATTRS", "bogus")),
+                    "the DSN's value hides the environment's");
         }
 
         @Test

@@ -134,7 +134,10 @@ public final class Adapters {
         return adapter;
     }
 
-    /** Adapts without a connection: UTF-8 and {@code standard_conforming_strings = on} are assumed. */
+    /**
+     * Adapts without a connection: UTF-8 is assumed, and {@code standard_conforming_strings} is unknown, so
+     * string and bytea literals take the form that reads the same under both of its values.
+     */
     public static SqlQuote adapt(Object obj) {
         if (obj == null) {
             return NULL;

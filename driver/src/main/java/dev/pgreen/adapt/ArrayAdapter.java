@@ -2,6 +2,7 @@ package dev.pgreen.adapt;
 
 import dev.pgreen.Connection;
 import dev.pgreen.SqlQuote;
+import dev.pgreen.errors.DataException;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -34,6 +35,12 @@ import java.util.UUID;
  * reject.
  */
 final class ArrayAdapter implements SqlQuote {
+    /**
+     * PostgreSQL's MAXDIM: the server refuses an array of more dimensions, so a deeper nesting (a cycle, say) is
+     * refused here, before walking it could overflow the stack.
+     */
+    static final int MAX_DIMENSIONS = 6;
+
     /** SQL element types of the Java classes whose literals the server types on its own. */
     private static final Map<Class<?>, String> SQL_TYPES = Map.ofEntries(
             Map.entry(Boolean.class, "bool"), Map.entry(boolean.class, "bool"),
@@ -75,7 +82,7 @@ final class ArrayAdapter implements SqlQuote {
 
     String literal() {
         Shape shape = new Shape();
-        shape.scan(value, true);
+        shape.scan(value, 1);
         String type = elementType(value.getClass());
         if (type == null) type = shape.valueType;
         StringBuilder sb = new StringBuilder();
@@ -138,14 +145,18 @@ final class ArrayAdapter implements SqlQuote {
         String valueType;
         boolean mixed;
 
-        /** Scans arr; returns whether it holds a non-null value at any depth. */
-        boolean scan(Object arr, boolean top) {
+        /** Scans arr, nested {@code depth} deep; returns whether it holds a non-null value at any depth. */
+        boolean scan(Object arr, int depth) {
+            if (depth > MAX_DIMENSIONS) {
+                throw new DataException("cannot adapt an array nested more than " + MAX_DIMENSIONS
+                        + " deep: PostgreSQL arrays have at most " + MAX_DIMENSIONS + " dimensions");
+            }
             boolean here = false;
             int n = length(arr);
             for (int i = 0; i < n; i++) {
                 Object item = get(arr, i);
                 if (isArray(item)) {
-                    here |= scan(item, false);
+                    here |= scan(item, depth + 1);
                 } else {
                     anyLeaf = true;
                     if (item != null) {
@@ -160,7 +171,7 @@ final class ArrayAdapter implements SqlQuote {
                     }
                 }
             }
-            if (!top && !here) emptySubarray = true;
+            if (depth > 1 && !here) emptySubarray = true;
             anyValue |= here;
             return here;
         }

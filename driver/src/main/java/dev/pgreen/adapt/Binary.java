@@ -5,11 +5,16 @@ import dev.pgreen.SqlQuote;
 
 import java.nio.charset.StandardCharsets;
 
-/** A bytea literal in hex format, e.g. {@code '\x00ff'::bytea}; a null array is SQL NULL (psycopg2's {@code Binary(None)}). */
+/**
+ * A bytea literal in hex format, e.g. {@code '\x00ff'::bytea}; a null array is SQL NULL (psycopg2's
+ * {@code Binary(None)}). Until a connection says that {@code standard_conforming_strings} is on, it is
+ * {@code E'\\x00ff'::bytea}, which reads the same under both settings (see {@link QuotedString}).
+ */
 public final class Binary implements SqlQuote {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private final byte[] value;
-    private boolean standardConformingStrings = true;
+    /** Known to be on: only then is the hex prefix a single backslash in a plain literal. */
+    private boolean standardConformingStrings;
 
     public Binary(byte[] value) {
         this.value = value;
@@ -21,7 +26,7 @@ public final class Binary implements SqlQuote {
 
     @Override
     public void prepare(Connection conn) {
-        standardConformingStrings = !"off".equals(conn.parameterStatus("standard_conforming_strings"));
+        standardConformingStrings = QuotedString.standardConformingStrings(conn);
     }
 
     @Override

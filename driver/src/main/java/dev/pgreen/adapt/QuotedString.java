@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A string literal, escaped for the connection: {@code standard_conforming_strings} (read by
- * {@link #prepare(Connection)}; on when there is no connection) decides whether backslashes are doubled under
- * {@code E''}, and the session's {@code client_encoding} whether the text can be sent at all.
+ * {@link #prepare(Connection)}) decides whether backslashes are doubled under {@code E''}, and the session's
+ * {@code client_encoding} whether the text can be sent at all.
+ *
+ * <p>Until a connection says that {@code standard_conforming_strings} is on (no {@code prepare}, or a server that
+ * does not report it), a string with a backslash is written as {@code E'...'} with its backslashes doubled: an
+ * escape string reads the same under both settings, whereas with the setting off a plain {@code '\'} takes its
+ * closing quote for an escaped one and lets what follows run as SQL. A string without a backslash is
+ * {@code '...'} either way.
  *
  * <p>pgreen sends every query in UTF-8, in which no byte of a multi-byte character is a quote or a backslash,
  * so doubling quotes (and backslashes) is a complete escape. Should a session switch its
@@ -20,7 +26,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class QuotedString implements SqlQuote {
     private final String value;
-    private boolean standardConformingStrings = true;
+    /** Known to be on: only then may a backslash stand single in a plain literal. */
+    private boolean standardConformingStrings;
     private String clientEncoding;
 
     public QuotedString(String value) {
@@ -33,7 +40,7 @@ public final class QuotedString implements SqlQuote {
 
     @Override
     public void prepare(Connection conn) {
-        standardConformingStrings = !"off".equals(conn.parameterStatus("standard_conforming_strings"));
+        standardConformingStrings = standardConformingStrings(conn);
         clientEncoding = conn.parameterStatus("client_encoding");
     }
 
@@ -46,7 +53,15 @@ public final class QuotedString implements SqlQuote {
         return quote(value, standardConformingStrings).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Quotes {@code s} as a literal; with standard_conforming_strings off backslashes are doubled under E''. */
+    /** Whether the session's standard_conforming_strings is known to be on; unknown counts as off. */
+    static boolean standardConformingStrings(Connection conn) {
+        return "on".equals(conn.parameterStatus("standard_conforming_strings"));
+    }
+
+    /**
+     * Quotes {@code s} as a literal. With {@code standardConformingStrings} false, backslashes are doubled under
+     * E'': that form reads the same whatever the session's setting, so it is also the one for an unknown setting.
+     */
     public static String quote(String s, boolean standardConformingStrings) {
         StringBuilder sb = new StringBuilder(s.length() + 8);
         boolean hasBackslash = false;

@@ -16,53 +16,98 @@ import java.util.Map;
  *
  * <p>A frame is consumed whole even when decoding its body fails, so a bad
  * message can never desynchronise the stream.
+ *
+ * <p>A DataRow or CopyData too large for the buffer is received straight into
+ * the array that becomes the message's body ({@link LargeFrame}): its bytes are
+ * held once, not in the buffer and again in a copy, and the buffer keeps its
+ * size. Any other large message grows the buffer, which goes back to its
+ * initial size once nothing is left pending.
  */
 public final class BackendDecoder {
     /** Larger than any legitimate message (1 GiB field limit plus headers); guards against garbage lengths. */
     private static final int MAX_FRAME = 0x4000_0000 + 1024;
     private static final int INITIAL_CAPACITY = 16 * 1024;
+    /**
+     * An emptied buffer larger than this is replaced by one of INITIAL_CAPACITY, so that a session keeps no
+     * more than that once a large message has gone through; ordinary traffic never comes near it.
+     */
+    static final int RETAINED_CAPACITY = 1024 * 1024;
+    /**
+     * The most one read is offered. The JDK reads a socket into a heap buffer through a temporary direct buffer
+     * as large as the room offered, and keeps that buffer cached for the thread.
+     */
+    static final int MAX_READ = 256 * 1024;
 
     private ByteBuffer buf = ByteBuffer.allocate(INITIAL_CAPACITY);
     /** Index of the first byte not yet decoded; bytes [readIndex, buf.position()) are pending. */
     private int readIndex;
+    /** The large message being received into its own body, or null; while set, every byte read goes there. */
+    private LargeFrame large;
 
     /** The buffer to read into, in write mode, with room for at least one more byte. */
     public ByteBuffer buffer() {
-        if (!buf.hasRemaining()) {
+        if (large != null) {
+            return large.room();
+        }
+        if (buf.position() == buf.capacity()) {
             compactOrGrow(readIndex > 0 ? buf.capacity() : grownCapacity());
         }
-        return buf;
+        return buf.limit(Math.min(buf.capacity(), buf.position() + MAX_READ));
+    }
+
+    /** The receive buffer's capacity (a large message's body not included): what an idle session keeps. */
+    public int capacity() {
+        return buf.capacity();
     }
 
     /**
-     * Twice the capacity, but no more than the frame being received needs. The
-     * buffer grows with the bytes that actually arrive rather than with the
-     * declared length, so a corrupt 5-byte header cannot make it reserve up to
-     * a gigabyte.
+     * Grown for the frame being received, with the bytes that actually arrive rather than with the declared
+     * length, so a corrupt 5-byte header cannot make it reserve up to a gigabyte.
      */
     private int grownCapacity() {
-        int doubled = (int) Math.min(2L * buf.capacity(), MAX_FRAME + 1L);
         if (buf.position() - readIndex >= 5) {
             int length = frameLength(buf.array(), readIndex);
             if (length >= 4 && length <= MAX_FRAME && 1 + length > buf.capacity()) {
-                return Math.min(doubled, 1 + length);
+                return grow(buf.capacity(), 1 + length);
             }
         }
-        return doubled;
+        return (int) Math.min(2L * buf.capacity(), MAX_FRAME + 1L);
+    }
+
+    /**
+     * Twice {@code full}, the size of an array that has filled up, or straight {@code needed} once that is at most
+     * four times as much. Doubling up to the end would hold the old array and the new one, together nearly twice
+     * {@code needed}, during the last copy; after doublings the old one is at most a quarter of {@code needed}, and
+     * what is reserved is still at most eight times what has arrived.
+     */
+    static int grow(int full, long needed) {
+        long doubled = 2L * full;
+        return (int) (needed <= 4 * doubled ? needed : doubled);
     }
 
     private static int frameLength(byte[] a, int at) {
-        return ((a[at + 1] & 0xff) << 24) | ((a[at + 2] & 0xff) << 16)
-                | ((a[at + 3] & 0xff) << 8) | (a[at + 4] & 0xff);
+        return int32(a, at + 1);
+    }
+
+    private static int int32(byte[] a, int at) {
+        return ((a[at] & 0xff) << 24) | ((a[at + 1] & 0xff) << 16) | ((a[at + 2] & 0xff) << 8) | (a[at + 3] & 0xff);
     }
 
     /** Whether bytes have been received that do not yet form a whole message. */
     public boolean hasPartialMessage() {
-        return buf.position() > readIndex;
+        return large != null || buf.position() > readIndex;
     }
 
     /** The next complete message, or null when more bytes are needed. */
     public BackendMessage next() {
+        if (large != null) {
+            if (!large.isComplete()) {
+                return null;
+            }
+            LargeFrame done = large;
+            large = null; // consumed, even if its body turns out malformed
+            return done.message();
+        }
         int available = buf.position() - readIndex;
         if (available < 5) {
             compactIfEmpty();
@@ -77,6 +122,14 @@ public final class BackendDecoder {
         }
         int frameEnd = readIndex + 1 + length;
         if (buf.position() < frameEnd) {
+            if (1 + length > buf.capacity()) {
+                large = LargeFrame.start(type, a, readIndex, buf.position(), frameEnd);
+                if (large != null) {
+                    // All that was pending is now in the large message's body.
+                    readIndex = buf.position();
+                    compactIfEmpty();
+                }
+            }
             return null; // buffer() makes room as the rest arrives
         }
         int bodyStart = readIndex + 5;
@@ -88,8 +141,12 @@ public final class BackendDecoder {
     }
 
     private void compactIfEmpty() {
-        if (readIndex > 0 && readIndex == buf.position()) {
-            buf.clear();
+        if (readIndex == buf.position()) {
+            if (buf.capacity() > RETAINED_CAPACITY) {
+                buf = ByteBuffer.allocate(INITIAL_CAPACITY);
+            } else if (readIndex > 0) {
+                buf.clear();
+            }
             readIndex = 0;
         }
     }
@@ -181,7 +238,20 @@ public final class BackendDecoder {
     private static DataRow dataRow(MessageReader r) {
         int n = r.int16() & 0xffff;
         int[] bounds = new int[2 * n];
+        readColumns(r, bounds, 0);
+        // Copy the body out of the shared receive buffer, rebasing the bounds to it.
+        int bodyStart = n == 0 ? r.position() : firstStart(bounds, r.position());
+        int bodyEnd = r.position();
+        byte[] body = java.util.Arrays.copyOfRange(r.buffer(), bodyStart, bodyEnd);
         for (int i = 0; i < n; i++) {
+            bounds[2 * i] = bounds[2 * i + 1] > 0 ? bounds[2 * i] - bodyStart : 0;
+        }
+        return new DataRow(body, bounds);
+    }
+
+    /** Reads the lengths and skips the bytes of columns {@code from} on, noting each one's bounds as read. */
+    private static void readColumns(MessageReader r, int[] bounds, int from) {
+        for (int i = from; i < bounds.length / 2; i++) {
             int len = r.int32();
             if (len < -1) {
                 throw r.malformed("negative column length " + len);
@@ -192,14 +262,6 @@ public final class BackendDecoder {
                 r.skip(len);
             }
         }
-        // Copy the body out of the shared receive buffer, rebasing the bounds to it.
-        int bodyStart = n == 0 ? r.position() : firstStart(bounds, r.position());
-        int bodyEnd = r.position();
-        byte[] body = java.util.Arrays.copyOfRange(r.buffer(), bodyStart, bodyEnd);
-        for (int i = 0; i < n; i++) {
-            bounds[2 * i] = bounds[2 * i + 1] > 0 ? bounds[2 * i] - bodyStart : 0;
-        }
-        return new DataRow(body, bounds);
     }
 
     private static int firstStart(int[] bounds, int fallback) {
@@ -249,5 +311,82 @@ public final class BackendDecoder {
             names.add(r.cstring());
         }
         return new NegotiateProtocolVersion(minor, List.copyOf(names));
+    }
+
+    /**
+     * A DataRow or CopyData too large for the buffer, received straight into the array that becomes the message's
+     * body (for a DataRow, from its first column with bytes to its end: the body {@link #dataRow} would copy out).
+     * The array grows with what arrives, as the buffer does, and ends exactly as long as the body.
+     */
+    private static final class LargeFrame {
+        private final char type;
+        /** A DataRow's column bounds, known up to {@link #firstColumn}; null for CopyData. */
+        private final int[] bounds;
+        private final int firstColumn;
+        private final int bodyLength;
+        private ByteBuffer body;
+
+        private LargeFrame(char type, int[] bounds, int firstColumn, int bodyLength, byte[] a, int from, int to) {
+            this.type = type;
+            this.bounds = bounds;
+            this.firstColumn = firstColumn;
+            this.bodyLength = bodyLength;
+            this.body = ByteBuffer.allocate(grow(Math.max(INITIAL_CAPACITY, to - from), bodyLength));
+            body.put(a, from, to - from);
+        }
+
+        /**
+         * The large message whose frame starts at {@code a[frameStart]}, of which {@code a[frameStart, received)} has
+         * arrived; null when it is not one, or when what has arrived does not yet show where its body starts (then
+         * the buffer takes it, and any error in its head is reported once all of it is there).
+         */
+        static LargeFrame start(char type, byte[] a, int frameStart, int received, int frameEnd) {
+            int pos = frameStart + 5;
+            if (type == 'd') {
+                return new LargeFrame(type, null, 0, frameEnd - pos, a, pos, received);
+            }
+            if (type != 'D' || received - pos < 2) {
+                return null;
+            }
+            int n = ((a[pos] & 0xff) << 8) | (a[pos + 1] & 0xff);
+            pos += 2;
+            int[] bounds = new int[2 * n];
+            for (int i = 0; i < n && received - pos >= 4; i++) {
+                int len = int32(a, pos);
+                pos += 4;
+                if (len < -1 || len > frameEnd - pos) {
+                    return null;
+                }
+                bounds[2 * i + 1] = len;
+                if (len > 0) {
+                    return new LargeFrame(type, bounds, i, frameEnd - pos, a, pos, received);
+                }
+            }
+            return null;
+        }
+
+        /** Room for the next read: the body's, grown when full, at most {@link #MAX_READ}. */
+        ByteBuffer room() {
+            if (body.position() == body.capacity() && body.capacity() < bodyLength) {
+                body = ByteBuffer.allocate(grow(body.capacity(), bodyLength)).put(body.flip());
+            }
+            return body.limit(Math.min(body.capacity(), body.position() + MAX_READ));
+        }
+
+        boolean isComplete() {
+            return body.position() == bodyLength;
+        }
+
+        /** The message, once {@link #isComplete()}; a malformed DataRow is a protocol error. */
+        BackendMessage message() {
+            byte[] a = body.array();
+            if (bounds == null) {
+                return new CopyData(a);
+            }
+            MessageReader r = new MessageReader(a, bounds[2 * firstColumn + 1], bodyLength, type);
+            readColumns(r, bounds, firstColumn + 1);
+            r.expectEnd();
+            return new DataRow(a, bounds);
+        }
     }
 }

@@ -12,7 +12,14 @@ public final class FrontendEncoder {
     private static final int PROTOCOL_3_0 = 196608;
     private static final int CANCEL_REQUEST_CODE = 80877102;
 
-    private ByteBuffer out = ByteBuffer.allocate(8 * 1024);
+    private static final int INITIAL_CAPACITY = 8 * 1024;
+    /**
+     * Once everything is sent, a buffer larger than this is replaced by one of INITIAL_CAPACITY: a large query or
+     * parameter must not pin its size for the life of the session, and ordinary queries never come near it.
+     */
+    static final int RETAINED_CAPACITY = 1024 * 1024;
+
+    private ByteBuffer out = ByteBuffer.allocate(INITIAL_CAPACITY);
     private int lengthAt;
     /** Where the message being written starts, to drop it whole if it is rejected half-way. */
     private int messageStart;
@@ -25,6 +32,14 @@ public final class FrontendEncoder {
     /** Returns the buffer to write mode, keeping any bytes not yet sent. */
     public void compact() {
         out.compact();
+        if (out.position() == 0 && out.capacity() > RETAINED_CAPACITY) {
+            out = ByteBuffer.allocate(INITIAL_CAPACITY);
+        }
+    }
+
+    /** The send buffer's capacity: what an idle session keeps. */
+    public int capacity() {
+        return out.capacity();
     }
 
     public boolean isEmpty() {

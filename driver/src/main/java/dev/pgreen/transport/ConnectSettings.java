@@ -562,6 +562,7 @@ public final class ConnectSettings {
             if (text == null) {
                 return null;
             }
+            check(key, envVar, text);
             Integer value = DsnParser.integer(text);
             if (value == null) {
                 throw invalid(key, envVar, "invalid integer value \"" + text + "\" for connection option \"" + key + "\"");
@@ -579,6 +580,14 @@ public final class ConnectSettings {
                 throw invalid(key, envVar, "invalid " + key + " value: \"" + value + "\"");
             }
             return value;
+        }
+
+        /** Refuses a bad {@code value} of {@code key} as {@link DsnParser} would, naming where it came from. */
+        void check(String key, String envVar, String value) {
+            String problem = DsnParser.problem(key, value);
+            if (problem != null) {
+                throw invalid(key, envVar, problem);
+            }
         }
 
         ProgrammingException invalid(String key, String envVar, String what) {

@@ -38,6 +38,14 @@ public final class DsnParser {
 
     private static final List<String> URI_PREFIXES = List.of("postgresql://", "postgres://");
 
+    /** libpq's values of target_session_attrs. */
+    static final Set<String> TARGET_SESSION_ATTRS =
+            Set.of("any", "read-write", "read-only", "primary", "standby", "prefer-standby");
+
+    /** The keywords whose value is a count of seconds (or, for keepalives, a switch): an integer of 0 or more. */
+    private static final Set<String> NON_NEGATIVE_INTEGERS = Set.of("connect_timeout", "keepalives",
+            "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout");
+
     // Whitespace splits the pieces, so a password with spaces that was not quoted spills into the
     // next "key"; echoing that key would show part of the password.
     private static final String AFTER_PASSWORD = " after the password value (quote a password that contains spaces)";
@@ -61,7 +69,7 @@ public final class DsnParser {
      * position and its last value. An empty or blank DSN has no parameters.
      *
      * @throws ProgrammingException if the DSN is malformed, names an unknown keyword, or has a bad
-     *     port or connect_timeout
+     *     value for a keyword whose values are checked (see {@link #checkParameter})
      */
     public static LinkedHashMap<String, String> parse(String dsn) {
         var params = new LinkedHashMap<String, String>();
@@ -101,8 +109,11 @@ public final class DsnParser {
     }
 
     /**
-     * Checks one parameter as {@link #parse} would: the key must be a libpq keyword, and a port or
-     * connect_timeout must be valid. A null value checks the key only.
+     * Checks one parameter as {@link #parse} would: the key must be a libpq keyword; a port must be
+     * 1 to 65535 (one per host), connect_timeout, keepalives, keepalives_idle,
+     * keepalives_interval, keepalives_count and tcp_user_timeout an integer of 0 or more, and
+     * target_session_attrs one of libpq's values. An empty value means the default and passes. A
+     * null value checks the key only.
      *
      * @throws ProgrammingException naming the bad key or value
      */
@@ -136,22 +147,40 @@ public final class DsnParser {
     }
 
     private static void checkValue(String key, String value) {
-        switch (key) {
-            case "port" -> {
-                // One port per host, or one for all; an empty item means the default.
-                for (String port : value.split(",", -1)) {
-                    if (!port.isBlank() && portNumber(port) < 0) {
-                        throw invalid("invalid port number: \"" + port + "\"");
-                    }
-                }
-            }
-            case "connect_timeout" -> {
-                if (!value.isBlank() && integer(value) == null) {
-                    throw invalid("invalid integer value \"" + value + "\" for connection option \"connect_timeout\"");
-                }
-            }
-            default -> { }
+        // An empty value means the default; the settings look at it again once the environment is in.
+        if (value.isBlank()) {
+            return;
         }
+        String problem = problem(key, value);
+        if (problem != null) {
+            throw invalid(problem);
+        }
+    }
+
+    /** What is wrong with {@code value} for {@code key}, naming both, or null when it is fine or not checked. */
+    static String problem(String key, String value) {
+        if (key.equals("port")) {
+            // One port per host, or one for all; an empty item means the default.
+            for (String port : value.split(",", -1)) {
+                if (!port.isBlank() && portNumber(port) < 0) {
+                    return "invalid port number: \"" + port + "\"";
+                }
+            }
+        } else if (key.equals("target_session_attrs")) {
+            if (!TARGET_SESSION_ATTRS.contains(value)) {
+                return "invalid target_session_attrs value: \"" + value + "\" (expected any, read-write, "
+                        + "read-only, primary, standby or prefer-standby)";
+            }
+        } else if (NON_NEGATIVE_INTEGERS.contains(key)) {
+            Integer n = integer(value);
+            if (n == null) {
+                return "invalid integer value \"" + value + "\" for connection option \"" + key + "\"";
+            }
+            if (n < 0) {
+                return "invalid value \"" + value + "\" for connection option \"" + key + "\" (it cannot be negative)";
+            }
+        }
+        return null;
     }
 
     private static String quote(String value) {

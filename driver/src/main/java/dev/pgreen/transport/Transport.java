@@ -30,6 +30,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * callback does the waiting.
  */
 public final class Transport {
+    /**
+     * The most one write is offered. The JDK writes a heap buffer through a temporary direct buffer as large as
+     * what is offered, and keeps that buffer cached for the thread: a 100 MB query would pin 100 MB off-heap.
+     */
+    private static final int MAX_WRITE = 256 * 1024;
+
     private final ProtocolCore core;
     private final ConnectSettings settings;
     private final Deque<InetAddress> untriedAddresses = new ArrayDeque<>();
@@ -354,9 +360,11 @@ public final class Transport {
     /** Writes what the core has to send; returns the bytes written, or -1 when the socket is full. */
     private int flush(SocketChannel ch) throws IOException {
         ByteBuffer out = core.encoder().pending();
+        int end = out.limit();
         int written = 0;
         try {
-            while (out.hasRemaining()) {
+            while (out.position() < end) {
+                out.limit(Math.min(end, out.position() + MAX_WRITE));
                 int n = ch.write(out);
                 if (n == 0) {
                     return -1;
@@ -365,6 +373,7 @@ public final class Transport {
             }
             return written;
         } finally {
+            out.limit(end);
             core.encoder().compact();
         }
     }

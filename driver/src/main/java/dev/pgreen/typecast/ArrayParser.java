@@ -14,8 +14,13 @@ import java.util.List;
  * array's bytes in place: an element without escapes is cast from its own bytes, without a copy.
  */
 final class ArrayParser {
-    /** psycopg2's MAX_DIMENSIONS: deeper nesting is a malformed value (the server's own limit, MAXDIM, is 6). */
+    /**
+     * psycopg2's MAX_DIMENSIONS: deeper nesting is refused (the server's own limit, MAXDIM, is 6), which also bounds
+     * the parser's recursion whatever text it is given.
+     */
     static final int MAX_DIMENSIONS = 16;
+    /** How much of a bad value an error message quotes: a value can be a gigabyte long. */
+    private static final int QUOTED_IN_ERRORS = 100;
 
     private final byte[] b;
     private final int start;
@@ -58,11 +63,21 @@ final class ArrayParser {
     }
 
     private DataException malformed() {
-        return new DataException("malformed array literal: " + Text.string(b, start, end - start));
+        return new DataException("malformed array literal: " + excerpt());
+    }
+
+    private String excerpt() {
+        int len = end - start;
+        if (len <= QUOTED_IN_ERRORS) return Text.string(b, start, len);
+        return Text.string(b, start, QUOTED_IN_ERRORS) + "... (" + len + " bytes)";
     }
 
     private List<Object> array(int depth) {
-        if (peek() != '{' || depth > MAX_DIMENSIONS) throw malformed();
+        if (depth > MAX_DIMENSIONS) {
+            throw new DataException("array value nested more than " + MAX_DIMENSIONS
+                    + " deep (PostgreSQL arrays have at most 6 dimensions): " + excerpt());
+        }
+        if (peek() != '{') throw malformed();
         pos++;
         List<Object> items = new ArrayList<>();
         if (peek() == '}') {

@@ -162,7 +162,7 @@ class AdaptationTest {
                 Arguments.of(new float[] {0.25f}, "ARRAY[0.25]"),
                 Arguments.of(new char[] {'a', '\''}, "ARRAY['a','''']"),
                 Arguments.of(new Integer[] {1, 2, null}, "ARRAY[1,2,NULL]"),
-                Arguments.of(new String[] {"a", "it's", "b\\c", null}, "ARRAY['a','it''s','b\\c',NULL]"),
+                Arguments.of(new String[] {"a", "it's", "b\\c", null}, "ARRAY['a','it''s',E'b\\\\c',NULL]"),
                 Arguments.of(new Object[] {1, "x"}, "ARRAY[1,'x']"),
                 Arguments.of(List.of(1, 2), "ARRAY[1,2]"),
                 Arguments.of(Arrays.asList(1, null), "ARRAY[1,NULL]"),
@@ -170,7 +170,7 @@ class AdaptationTest {
                 Arguments.of(List.of(List.of(1, 2), List.of(3, 4)), "ARRAY[ARRAY[1,2],ARRAY[3,4]]"),
                 Arguments.of(new int[][] {{1, 2}, {3, 4}}, "ARRAY[ARRAY[1,2],ARRAY[3,4]]"),
                 Arguments.of(List.of(new int[] {1}, List.of(2)), "ARRAY[ARRAY[1],ARRAY[2]]"),
-                Arguments.of(new byte[][] {{1, 2}, {}}, "ARRAY['\\x0102'::bytea,'\\x'::bytea]"),
+                Arguments.of(new byte[][] {{1, 2}, {}}, "ARRAY[E'\\\\x0102'::bytea,E'\\\\x'::bytea]"),
                 Arguments.of(List.of(LocalDate.of(2024, 1, 2)), "ARRAY['2024-01-02'::date]"),
                 Arguments.of(List.of(new Json("{}")), "ARRAY['{}'::json]"),
                 // nothing to type the array by: a literal the context types, cast when the element type is known
@@ -202,6 +202,47 @@ class AdaptationTest {
         SqlQuote q = adapt(List.of("a\\b", "c"));
         q.prepare(FakeSession.with("off"));
         assertEquals("ARRAY[E'a\\\\b','c']", quoted(q));
+
+        SqlQuote on = adapt(List.of(List.of("a\\b"), List.of(new byte[] {1})));
+        assertEquals("ARRAY[ARRAY[E'a\\\\b'],ARRAY[E'\\\\x01'::bytea]]", quoted(on), "no connection");
+        on.prepare(FakeSession.with("on"));
+        assertEquals("ARRAY[ARRAY['a\\b'],ARRAY['\\x01'::bytea]]", quoted(on), "the connection reaches nested elements");
+    }
+
+    /** {@code leaf} inside {@code depth} single-element Lists. */
+    private static Object nestedList(int depth, Object leaf) {
+        Object value = leaf;
+        for (int i = 0; i < depth; i++) value = Arrays.asList(value);
+        return value;
+    }
+
+    @Test
+    void anArrayNested100000DeepIsRefusedNamingTheLimit() {
+        Object[] deepArray = {1};
+        for (int i = 1; i < 100_000; i++) deepArray = new Object[] {deepArray};
+        Object[] arrays = deepArray;
+        var e = assertThrows(DataException.class, () -> quoted(adapt(arrays)));
+        assertTrue(e.getMessage().contains("nested more than 6 deep"), e.getMessage());
+
+        Object lists = nestedList(100_000, "x");
+        e = assertThrows(DataException.class, () -> quoted(adapt(lists)));
+        assertTrue(e.getMessage().contains("nested more than 6 deep"), e.getMessage());
+    }
+
+    @Test
+    void sixDimensionsAdaptAndSevenAreRefused() {
+        assertEquals("ARRAY[".repeat(6) + "1" + "]".repeat(6), quoted(adapt(nestedList(6, 1))));
+        assertEquals("'" + "{".repeat(6) + "NULL" + "}".repeat(6) + "'", quoted(adapt(nestedList(6, null))));
+        assertThrows(DataException.class, () -> quoted(adapt(nestedList(7, 1))));
+        assertThrows(DataException.class, () -> quoted(adapt(new int[1][1][1][1][1][1][1])));
+    }
+
+    @Test
+    void anArrayThatContainsItselfIsRefused() {
+        List<Object> cycle = new ArrayList<>();
+        cycle.add(1);
+        cycle.add(cycle);
+        assertThrows(DataException.class, () -> quoted(adapt(cycle)));
     }
 
     @Test
@@ -333,6 +374,8 @@ class AdaptationTest {
     @Test
     void wrappersFollowStandardConformingStrings() {
         Json j = new Json("{\"path\": \"C:\\\\x\"}");
+        assertEquals("E'{\"path\": \"C:\\\\\\\\x\"}'::json", quoted(j), "no connection: safe under both settings");
+        j.prepare(FakeSession.with("on"));
         assertEquals("'{\"path\": \"C:\\\\x\"}'::json", quoted(j));
         j.prepare(FakeSession.with("off"));
         assertEquals("E'{\"path\": \"C:\\\\\\\\x\"}'::json", quoted(j));
@@ -365,6 +408,11 @@ class AdaptationTest {
     void rangeBoundsAreAdaptedOneByOne() {
         var r = new Range<>("textrange", "a'b", "c", true, false);
         assertEquals("textrange('a''b', 'c', '[)')", quoted(r));
+
+        var backslash = new Range<>("textrange", "a\\b", null, true, false);
+        assertEquals("textrange(E'a\\\\b', NULL, '[)')", quoted(backslash), "no connection");
+        backslash.prepare(FakeSession.with("on"));
+        assertEquals("textrange('a\\b', NULL, '[)')", quoted(backslash), "the connection reaches the bounds");
     }
 
     // ---- Conform and SqlQuote for user types ----

@@ -81,15 +81,16 @@ class AdaptersTest {
                 Arguments.of(Float.NaN, "'NaN'::float8"),
                 Arguments.of(Float.POSITIVE_INFINITY, "'Infinity'::float8"),
                 Arguments.of(Float.NEGATIVE_INFINITY, "'-Infinity'::float8"),
-                // strings, standard_conforming_strings on (no connection): quotes doubled, backslashes kept single
+                // strings without a connection: quotes doubled; a backslash makes an E'' string with the backslash
+                // doubled, which reads the same whatever standard_conforming_strings is
                 Arguments.of("hello", "'hello'"),
                 Arguments.of("", "''"),
                 Arguments.of("O'Reilly", "'O''Reilly'"),
                 Arguments.of("'", "''''"),
                 Arguments.of("''", "''''''"),
-                Arguments.of("a\\b", "'a\\b'"),
-                Arguments.of("\\", "'\\'"),
-                Arguments.of("\\'", "'\\'''"),
+                Arguments.of("a\\b", "E'a\\\\b'"),
+                Arguments.of("\\", "E'\\\\'"),
+                Arguments.of("\\'", "E'\\\\'''"),
                 Arguments.of("line1\nline2\ttab", "'line1\nline2\ttab'"),
                 Arguments.of("h\u00e9llo w\u00f6rld \u2603 \ud83d\ude00", "'h\u00e9llo w\u00f6rld \u2603 \ud83d\ude00'"),
                 Arguments.of("\u65e5\u672c\u8a9e", "'\u65e5\u672c\u8a9e'"),
@@ -98,12 +99,12 @@ class AdaptersTest {
                 // char
                 Arguments.of('x', "'x'"),
                 Arguments.of('\'', "''''"),
-                Arguments.of('\\', "'\\'"),
+                Arguments.of('\\', "E'\\\\'"),
                 Arguments.of('\u00e9', "'\u00e9'"),
-                // bytea, hex format
-                Arguments.of(new byte[] {1, 2, (byte) 0xff}, "'\\x0102ff'::bytea"),
-                Arguments.of(new byte[0], "'\\x'::bytea"),
-                Arguments.of(new byte[] {0, 0x7f, (byte) 0x80, (byte) 0xab}, "'\\x007f80ab'::bytea"));
+                // bytea, hex format, its backslash in an E'' string as for any string without a connection
+                Arguments.of(new byte[] {1, 2, (byte) 0xff}, "E'\\\\x0102ff'::bytea"),
+                Arguments.of(new byte[0], "E'\\\\x'::bytea"),
+                Arguments.of(new byte[] {0, 0x7f, (byte) 0x80, (byte) 0xab}, "E'\\\\x007f80ab'::bytea"));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")
@@ -158,7 +159,10 @@ class AdaptersTest {
     void quoteForBothStandardConformingStringsSettings(String input, String scsOn, String scsOff) {
         assertEquals(scsOn, QuotedString.quote(input, true));
         assertEquals(scsOff, QuotedString.quote(input, false));
-        assertEquals(scsOn, quoted(new QuotedString(input)), "no prepare: standard_conforming_strings on");
+        assertEquals(scsOff, quoted(new QuotedString(input)), "no prepare: the form that reads the same under both");
+        var on = new QuotedString(input);
+        on.prepare(fakeConnection("on"));
+        assertEquals(scsOn, quoted(on), "prepared for a session with standard_conforming_strings on");
     }
 
     @Test
@@ -173,7 +177,7 @@ class AdaptersTest {
 
         var unknown = new QuotedString("a\\b");
         unknown.prepare(fakeConnection(null));
-        assertEquals("'a\\b'", quoted(unknown), "a server that does not report it: on");
+        assertEquals("E'a\\\\b'", quoted(unknown), "a server that does not report it: safe under both settings");
 
         var plain = new QuotedString("plain");
         plain.prepare(fakeConnection("off"));
@@ -182,10 +186,12 @@ class AdaptersTest {
     }
 
     @Test
-    void binaryDefaultsToStandardConformingStringsOn() {
+    void binaryWithoutAConnectionReadsTheSameUnderBothSettings() {
         byte[] data = {1, 2, (byte) 0xff};
         var b = new Binary(data);
-        assertEquals("'\\x0102ff'::bytea", quoted(b));
+        assertEquals("E'\\\\x0102ff'::bytea", quoted(b));
+        b.prepare(fakeConnection(null));
+        assertEquals("E'\\\\x0102ff'::bytea", quoted(b), "a server that does not report it");
         assertSame(data, b.getWrapped());
     }
 
@@ -214,6 +220,41 @@ class AdaptersTest {
         assertTrue(q instanceof QuotedString, q.getClass().getName());
         q.prepare(fakeConnection("off"));
         assertEquals("E'x\\\\y'", quoted(q));
+    }
+
+    // ---- without a connection: one literal that reads the same under both standard_conforming_strings ----
+
+    static Stream<String> injectionPayloads() {
+        return Stream.of("\\')::text; DROP TABLE t; --", "\\'); DROP TABLE t; --", "'; DROP TABLE t; --", "\\",
+                "abc\\", "\\\\'", "''\\''", "a\\b", "\\x41\\101\\u0041\\n\\t", "C:\\temp\\new",
+                "caf\u00e9 \u2603 \ud83d\ude00\\", "\u00e9\\'\u00e9", "$$\\$$", "plain", "");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("injectionPayloads")
+    void withoutAConnectionAStringReadsTheSameUnderBothSettings(String payload) {
+        assertReadsAsUnderBothSettings(quoted(adapt(payload)), "", payload);
+        assertReadsAsUnderBothSettings(quoted(new Json(payload)), "::json", payload);
+        assertReadsAsUnderBothSettings(quoted(adapt(new Inet(payload))), "::inet", payload);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("injectionPayloads")
+    void withoutAConnectionByteaReadsTheSameUnderBothSettings(String payload) {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        String hex = "\\x" + java.util.HexFormat.of().formatHex(bytes);
+        assertReadsAsUnderBothSettings(quoted(adapt(bytes)), "::bytea", hex);
+    }
+
+    /** {@code sql} is one string constant, then {@code suffix}, and the constant's value is {@code expected}. */
+    private static void assertReadsAsUnderBothSettings(String sql, String suffix, String expected) {
+        assertTrue(sql.endsWith(suffix), sql);
+        for (boolean scs : new boolean[] {true, false}) {
+            String setting = "standard_conforming_strings " + (scs ? "on" : "off") + ": " + sql;
+            var literal = SqlLiteralReader.read(sql, scs);
+            assertEquals(expected, literal.value(), setting);
+            assertEquals(sql.length() - suffix.length(), literal.end(), setting);
+        }
     }
 
     // ---- unknown types ----

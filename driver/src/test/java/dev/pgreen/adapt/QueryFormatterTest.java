@@ -57,7 +57,7 @@ class QueryFormatterTest {
                 Arguments.of("SELECT %s", args(new BigDecimal("-0.5")), "SELECT  -0.5"),
                 Arguments.of("SELECT %s", args(Double.NaN), "SELECT 'NaN'::float8"),
                 Arguments.of("SELECT %s", args((Object) new byte[] {1, 2, (byte) 0xff}),
-                        "SELECT '\\x0102ff'::bytea"),
+                        "SELECT E'\\\\x0102ff'::bytea"),
                 Arguments.of("SELECT %s", args('c'), "SELECT 'c'"),
                 Arguments.of("SELECT '\u00e9', %s", args("\u2603"), "SELECT '\u00e9', '\u2603'"),
                 // an argument's text is never re-scanned for placeholders
@@ -184,9 +184,10 @@ class QueryFormatterTest {
                 Arguments.of("'; DROP TABLE x; --", "'''; DROP TABLE x; --'"),
                 Arguments.of("x'); DROP TABLE students; --", "'x''); DROP TABLE students; --'"),
                 Arguments.of("' OR '1'='1", "''' OR ''1''=''1'"),
-                Arguments.of("\\'; DROP TABLE x; --", "'\\''; DROP TABLE x; --'"),
-                Arguments.of("\\\\'", "'\\\\'''"),
-                Arguments.of("\\", "'\\'"),
+                // without a connection a backslash makes an E'' string, safe under both standard_conforming_strings
+                Arguments.of("\\'; DROP TABLE x; --", "E'\\\\''; DROP TABLE x; --'"),
+                Arguments.of("\\\\'", "E'\\\\\\\\'''"),
+                Arguments.of("\\", "E'\\\\'"),
                 Arguments.of("$$", "'$$'"),
                 Arguments.of("$$; DROP TABLE x; $$", "'$$; DROP TABLE x; $$'"),
                 Arguments.of("$tag$'$tag$", "'$tag$''$tag$'"),

@@ -10,6 +10,7 @@ import static dev.pgreen.protocol.Bytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -467,6 +468,163 @@ class BackendDecoderTest {
             feed(decoder, small);
         }
         assertEquals(afterBig, decoder.buffer().capacity());
+    }
+
+    // ---------------------------------------------------------------- large messages, and the buffer's size
+
+    private static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aLargeDataRowIsReceivedIntoItsOwnBodyAndTheBufferDoesNotGrow() {
+        byte[] big = randomBytes(300_000, 3);
+        byte[] small = randomBytes(70_000, 4);
+        byte[] frame = frame('D').int16(6).int32(-1).int32(0).int32(big.length).bytes(big).int32(-1).int32(0)
+                .int32(small.length).bytes(small).build();
+        // The body dataRow() would copy out: from the first column with bytes to the end of the row.
+        byte[] body = concat(big, Bytes.raw().int32(-1).int32(0).int32(small.length).build(), small);
+        DataRow expected = new DataRow(body, new int[] {0, -1, 0, 0, 0, big.length, 0, -1, 0, 0, big.length + 12,
+                small.length});
+
+        for (int chunk : new int[] {1 << 20, 8192, 1000, 17}) {
+            BackendDecoder decoder = new BackendDecoder();
+            int initial = decoder.capacity();
+            List<BackendMessage> got = new ArrayList<>();
+            byte[] stream = concat(Bytes.readyForQuery('I'), frame, Bytes.commandComplete("SELECT 1"));
+            for (int at = 0; at < stream.length; ) {
+                ByteBuffer room = decoder.buffer();
+                assertTrue(room.remaining() <= BackendDecoder.MAX_READ, "room " + room.remaining());
+                int n = Math.min(Math.min(room.remaining(), chunk), stream.length - at);
+                room.put(stream, at, n);
+                at += n;
+                for (BackendMessage m = decoder.next(); m != null; m = decoder.next()) got.add(m);
+                assertEquals(initial, decoder.capacity(), "the receive buffer grew, chunks of " + chunk);
+            }
+            assertEquals(3, got.size(), "chunks of " + chunk);
+            assertMessageEquals(expected, got.get(1));
+            assertEquals(body.length, ((DataRow) got.get(1)).body().length, "the body is exactly the row's");
+            assertMessageEquals(new CommandComplete("SELECT 1"), got.get(2));
+            assertFalse(decoder.hasPartialMessage());
+        }
+    }
+
+    @Test
+    void aLargeCopyDataIsReceivedIntoItsOwnArray() {
+        byte[] data = randomBytes(2_000_000, 5);
+        BackendDecoder decoder = new BackendDecoder();
+        int initial = decoder.capacity();
+        List<BackendMessage> got = feed(decoder, concat(frame('d').bytes(data).build(), Bytes.readyForQuery('I')), 65536);
+        assertMessageEquals(new CopyData(data), got.get(0));
+        assertMessageEquals(new ReadyForQuery('I'), got.get(1));
+        assertEquals(initial, decoder.capacity());
+    }
+
+    @Test
+    void aLargeDataRowWhoseHeadIsCutIsStillWhole() {
+        // The column count arrives, its first length only later: the row waits in the buffer until it shows
+        // where its body starts.
+        byte[] big = randomBytes(100_000, 6);
+        byte[] frame = frame('D').int16(1).int32(big.length).bytes(big).build();
+        BackendDecoder decoder = new BackendDecoder();
+        List<BackendMessage> got = new ArrayList<>();
+        got.addAll(feed(decoder, java.util.Arrays.copyOfRange(frame, 0, 8)));
+        assertTrue(got.isEmpty());
+        got.addAll(feed(decoder, java.util.Arrays.copyOfRange(frame, 8, frame.length)));
+        assertMessageEquals(new DataRow(big, new int[] {0, big.length}), got.get(0));
+    }
+
+    static Stream<Arguments> malformedLargeRows() {
+        byte[] big = new byte[100_000];
+        return Stream.of(
+                Arguments.of("a column past the end", frame('D').int16(2).int32(big.length).bytes(big).int32(50).build()),
+                Arguments.of("a negative column length", frame('D').int16(2).int32(big.length).bytes(big).int32(-7).build()),
+                Arguments.of("trailing bytes", frame('D').int16(1).int32(big.length - 3).bytes(big).build()),
+                Arguments.of("a count short of the columns", frame('D').int16(3).int32(big.length).bytes(big).int32(-1).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedLargeRows")
+    void aMalformedLargeDataRowIsAProtocolErrorOnceWholeAndTheNextFrameDecodes(String what, byte[] bad) {
+        byte[] good = Bytes.commandComplete("SELECT 1");
+        for (int chunk : new int[] {1 << 20, 4096}) {
+            BackendDecoder decoder = new BackendDecoder();
+            byte[] stream = concat(bad, good);
+            List<BackendMessage> got = new ArrayList<>();
+            int errors = 0;
+            for (int at = 0; at < stream.length; ) {
+                ByteBuffer room = decoder.buffer();
+                int n = Math.min(Math.min(room.remaining(), chunk), stream.length - at);
+                room.put(stream, at, n);
+                at += n;
+                while (true) {
+                    try {
+                        BackendMessage m = decoder.next();
+                        if (m == null) break;
+                        got.add(m);
+                    } catch (InterfaceException e) {
+                        assertTrue(e.getMessage().startsWith("protocol error: message 'D'"), e.getMessage());
+                        assertTrue(at >= bad.length, "the error came before the row was whole");
+                        errors++;
+                    }
+                }
+            }
+            assertEquals(1, errors, what);
+            assertMessagesEqual(List.of(new CommandComplete("SELECT 1")), got);
+        }
+    }
+
+    @Test
+    void aLargeMessageOfAnotherKindGrowsTheBufferWhichShrinksOnceItIsDecoded() {
+        byte[] notice = Bytes.fields('N', 'S', "NOTICE", 'M', "x".repeat(3_000_000));
+        BackendDecoder decoder = new BackendDecoder();
+        int initial = decoder.capacity();
+        byte[] stream = concat(notice, Bytes.readyForQuery('I'));
+        List<BackendMessage> got = feed(decoder, java.util.Arrays.copyOfRange(stream, 0, notice.length - 1), 100_000);
+        assertTrue(got.isEmpty());
+        assertTrue(decoder.capacity() >= notice.length - 1, "capacity " + decoder.capacity());
+        // Once it is decoded and nothing is pending, back to the initial size.
+        got = feed(decoder, java.util.Arrays.copyOfRange(stream, notice.length - 1, stream.length));
+        assertEquals(2, got.size());
+        assertEquals("x".repeat(3_000_000), ((NoticeResponse) got.get(0)).fields().get('M'));
+        assertMessageEquals(new ReadyForQuery('I'), got.get(1));
+        assertFalse(decoder.hasPartialMessage());
+        assertEquals(initial, decoder.capacity());
+    }
+
+    @Test
+    void smallMessagesReuseTheSameBuffer() {
+        BackendDecoder decoder = new BackendDecoder();
+        ByteBuffer first = decoder.buffer();
+        byte[] small = concat(Bytes.dataRow("v", null, "w"), Bytes.commandComplete("SELECT 1"), Bytes.readyForQuery('I'));
+        for (int i = 0; i < 100_000; i++) {
+            assertEquals(3, feed(decoder, small).size());
+        }
+        assertSame(first, decoder.buffer(), "no new buffer for ordinary traffic");
+    }
+
+    @Test
+    void aReadIsOfferedAtMostMaxRead() {
+        BackendDecoder decoder = new BackendDecoder();
+        // A message the buffer must hold whole grows it past MAX_READ (and not past what it keeps when empty).
+        byte[] notice = Bytes.fields('N', 'M', "y".repeat(2 * BackendDecoder.MAX_READ));
+        assertTrue(feed(decoder, notice).get(0) instanceof NoticeResponse);
+        assertTrue(decoder.capacity() > 2 * BackendDecoder.MAX_READ, "capacity " + decoder.capacity());
+        assertEquals(BackendDecoder.MAX_READ, decoder.buffer().remaining());
+    }
+
+    @ParameterizedTest(name = "grow({0}, {1}) = {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "16384, 1073741824, 32768",      // doubling while far from the frame's size
+            "131072, 1048587, 262144",
+            "262144, 1048587, 1048587",      // within eight times what arrived: straight to it
+            "16384, 20000, 20000",
+            "16384, 131072, 131072",
+            "16384, 131073, 32768"})
+    void growDoublesThenGoesStraightToTheSizeNeeded(int full, long needed, int expected) {
+        assertEquals(expected, BackendDecoder.grow(full, needed));
     }
 
     // ---------------------------------------------------------------- malformed input

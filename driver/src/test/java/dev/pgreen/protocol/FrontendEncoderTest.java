@@ -8,6 +8,7 @@ import static dev.pgreen.protocol.Bytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -199,6 +200,39 @@ class FrontendEncoderTest {
         byte[] rest = drain(encoder);
         assertBytes(concat(frame('Q').cstring("SELECT 1").build(), frame('d').bytes(data).build(), frame('c').build()),
                 concat(sent, rest));
+    }
+
+    @Test
+    void aLargeMessageGrowsTheBufferWhichShrinksOnceAllOfItIsSent() {
+        int initial = encoder.capacity();
+        byte[] data = new byte[3 * FrontendEncoder.RETAINED_CAPACITY];
+        new java.util.Random(4).nextBytes(data);
+        encoder.copyData(data, 0, data.length);
+        encoder.sync();
+        assertTrue(encoder.capacity() > data.length);
+
+        // Partly sent: the rest stays, and so does the buffer's size.
+        byte[] sent = drain(encoder, data.length / 2);
+        assertTrue(encoder.capacity() > data.length);
+        byte[] rest = drain(encoder);
+        assertBytes(concat(frame('d').bytes(data).build(), frame('S').build()), concat(sent, rest));
+        assertEquals(initial, encoder.capacity(), "all sent: back to the initial size");
+
+        encoder.query("SELECT 1");
+        assertBytes(frame('Q').cstring("SELECT 1").build(), drain(encoder));
+    }
+
+    @Test
+    void ordinaryMessagesKeepTheSameBuffer() {
+        ByteBuffer first = encoder.pending();
+        encoder.compact();
+        for (int i = 0; i < 100_000; i++) {
+            encoder.query("SELECT " + i);
+            encoder.sync();
+            drain(encoder);
+        }
+        encoder.query("SELECT 2");
+        assertSame(first, encoder.pending(), "no new buffer for ordinary queries");
     }
 
     @Test

@@ -48,7 +48,13 @@ class DsnParserTest {
                 Arguments.of("user='x'dbname=y", map("user", "x", "dbname", "y")),
                 Arguments.of("host=a port=1 host=b", map("host", "b", "port", "1")),
                 Arguments.of("host=h1,h2 port=5432,", map("host", "h1,h2", "port", "5432,")),
-                Arguments.of("connect_timeout=-1", map("connect_timeout", "-1")),
+                Arguments.of("connect_timeout=0 keepalives=0 keepalives_idle=30 keepalives_interval=' 5 ' "
+                        + "keepalives_count=3 tcp_user_timeout=10000",
+                        map("connect_timeout", "0", "keepalives", "0", "keepalives_idle", "30",
+                                "keepalives_interval", " 5 ", "keepalives_count", "3", "tcp_user_timeout", "10000")),
+                Arguments.of("target_session_attrs=prefer-standby", map("target_session_attrs", "prefer-standby")),
+                Arguments.of("target_session_attrs='' connect_timeout=''",
+                        map("target_session_attrs", "", "connect_timeout", "")),
                 Arguments.of("dbname='caf\u00e9'", map("dbname", "caf\u00e9")));
     }
 
@@ -127,6 +133,22 @@ class DsnParserTest {
                 Arguments.of("connect_timeout=ten", "invalid integer value \"ten\" for connection option \"connect_timeout\"", List.of()),
                 Arguments.of("connect_timeout=99999999999", "\"99999999999\"", List.of()),
                 Arguments.of("connect_timeout=1.5", "\"1.5\"", List.of()),
+                Arguments.of("connect_timeout=-5", "invalid value \"-5\" for connection option \"connect_timeout\"", List.of()),
+                Arguments.of("connect_timeout=-1", "\"-1\" for connection option \"connect_timeout\"", List.of()),
+                Arguments.of("keepalives=on", "invalid integer value \"on\" for connection option \"keepalives\"", List.of()),
+                Arguments.of("keepalives=-1", "\"-1\" for connection option \"keepalives\"", List.of()),
+                Arguments.of("keepalives_idle=-30", "\"-30\" for connection option \"keepalives_idle\"", List.of()),
+                Arguments.of("keepalives_interval=5s", "\"5s\" for connection option \"keepalives_interval\"", List.of()),
+                Arguments.of("keepalives_count=-3", "\"-3\" for connection option \"keepalives_count\"", List.of()),
+                Arguments.of("tcp_user_timeout=soon", "\"soon\" for connection option \"tcp_user_timeout\"", List.of()),
+                Arguments.of("tcp_user_timeout=-1", "\"-1\" for connection option \"tcp_user_timeout\"", List.of()),
+                Arguments.of("target_session_attrs=bogus", "invalid target_session_attrs value: \"bogus\"", List.of()),
+                Arguments.of("target_session_attrs=Read-Write", "invalid target_session_attrs value: \"Read-Write\"", List.of()),
+                Arguments.of("target_session_attrs=read_write", "\"read_write\"", List.of()),
+                Arguments.of("target_session_attrs='any '", "\"any \"", List.of()),
+                Arguments.of("postgresql://host?target_session_attrs=primary,standby",
+                        "invalid target_session_attrs value: \"primary,standby\"", List.of()),
+                Arguments.of("postgresql://host?connect_timeout=-5", "\"-5\" for connection option \"connect_timeout\"", List.of()),
                 // An unquoted password with a space: the rest must not be echoed as a "key".
                 Arguments.of("password=pa55 w0rd dbname=x", "missing \"=\" after the password value", List.of("pa55", "w0rd")),
                 Arguments.of("password=pa55 w0rd=x", "invalid connection option after the password value", List.of("pa55", "w0rd")),
@@ -225,6 +247,38 @@ class DsnParserTest {
     void checkParameterRejectsUnknownKey(String key) {
         var e = assertThrows(ProgrammingException.class, () -> DsnParser.checkParameter(key, "1"));
         assertTrue(e.getMessage().contains("invalid connection option \"" + key + "\""), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"any", "read-write", "read-only", "primary", "standby", "prefer-standby"})
+    void everyLibpqTargetSessionAttrsValueIsAccepted(String value) {
+        assertEquals(Map.of("target_session_attrs", value), DsnParser.parse("target_session_attrs=" + value));
+        assertEquals(Map.of("target_session_attrs", value),
+                DsnParser.parse("postgresql://?target_session_attrs=" + value));
+        assertDoesNotThrow(() -> DsnParser.checkParameter("target_session_attrs", value));
+    }
+
+    /** A keyword, a value checkParameter refuses, and one it accepts. */
+    static Stream<Arguments> checkedValues() {
+        return Stream.of(
+                Arguments.of("port", "0", "65535"),
+                Arguments.of("connect_timeout", "-5", "0"),
+                Arguments.of("keepalives", "-1", "1"),
+                Arguments.of("keepalives_idle", "x", "60"),
+                Arguments.of("keepalives_interval", "-1", "10"),
+                Arguments.of("keepalives_count", "2.5", "5"),
+                Arguments.of("tcp_user_timeout", "-100", "0"),
+                Arguments.of("target_session_attrs", "bogus", "read-only"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1} refused, {2} accepted")
+    @MethodSource("checkedValues")
+    void checkParameterRefusesABadValueNamingIt(String key, String bad, String good) {
+        var e = assertThrows(ProgrammingException.class, () -> DsnParser.checkParameter(key, bad));
+        assertTrue(e.getMessage().startsWith("invalid dsn: "), e.getMessage());
+        assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
+        assertTrue(e.getMessage().contains(key.equals("port") ? "port number" : key), e.getMessage());
+        assertDoesNotThrow(() -> DsnParser.checkParameter(key, good));
     }
 
     @Test

@@ -541,6 +541,37 @@ class CastersTest {
     }
 
     @Test
+    void anArrayNested100000DeepIsRefusedNamingTheLimit() {
+        String deep = "{".repeat(100_000) + "1" + "}".repeat(100_000);
+        var fromString = assertThrows(DataException.class, () -> Builtins.INTEGERARRAY.cast(deep, null));
+        assertTrue(fromString.getMessage().contains("nested more than 16 deep"), fromString.getMessage());
+        assertTrue(fromString.getMessage().length() < 300, "the message quotes all of the value");
+        byte[] bytes = deep.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var fromBytes = assertThrows(DataException.class, () -> Builtins.UNICODEARRAY.cast(bytes, 0, bytes.length, null));
+        assertEquals(fromString.getMessage(), fromBytes.getMessage());
+    }
+
+    @Test
+    void sixteenDimensionsParseAndSeventeenAreRefused() {
+        Object value = cast(Oids.INT4_ARRAY, "{".repeat(ArrayParser.MAX_DIMENSIONS) + "7" + "}".repeat(ArrayParser.MAX_DIMENSIONS));
+        for (int i = 0; i < ArrayParser.MAX_DIMENSIONS; i++) {
+            value = assertInstanceOf(List.class, value).get(0);
+        }
+        assertEquals(7, value);
+        int over = ArrayParser.MAX_DIMENSIONS + 1;
+        var e = assertThrows(DataException.class, () -> cast(Oids.INT4_ARRAY, "{".repeat(over) + "7" + "}".repeat(over)));
+        assertTrue(e.getMessage().contains("more than 16 deep"), e.getMessage());
+    }
+
+    @Test
+    void aLongMalformedArrayIsQuotedInPart() {
+        String text = "{" + "1,".repeat(1_000_000) + "1"; // no closing brace
+        var e = assertThrows(DataException.class, () -> cast(Oids.INT4_ARRAY, text));
+        assertTrue(e.getMessage().startsWith("malformed array literal: {1,1,"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("... (" + text.length() + " bytes)"), e.getMessage());
+    }
+
+    @Test
     void builtinConstantsAreRegistered() {
         assertSame(Builtins.BOOLEAN, Builtins.get(Oids.BOOL));
         assertSame(Builtins.INTEGER, Builtins.get(Oids.INT4));
