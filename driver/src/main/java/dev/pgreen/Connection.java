@@ -549,8 +549,8 @@ public class Connection implements AutoCloseable {
     /** Runs {@code sql} (already formatted) for a cursor, opening a transaction first unless in autocommit. */
     QueryResult execute(String sql, Cursor cursor) {
         boolean pipelined = pipeline != null && cursor.name() == null;
-        if (async && !pipelined) {
-            return executeAsync(sql, cursor);
+        if (async) {
+            return pipelined ? sendPipelinedAsync(sql, false, NO_PARAMS, cursor) : executeAsync(sql, cursor);
         }
         try (Lock ignored = enterForCommand(pipelined ? InPipeline.SEND : InPipeline.SYNC)) {
             if (pipelined && pipeline != null) {
@@ -675,9 +675,10 @@ public class Connection implements AutoCloseable {
      */
     QueryResult executePrepared(String sql, byte[][] params, Cursor cursor) {
         boolean pipelined = pipeline != null;
-        if (!pipelined) {
-            refuseInAsync("executePrepared outside a pipeline");
+        if (async && pipelined) {
+            return sendPipelinedAsync(sql, true, params, cursor);
         }
+        refuseInAsync("executePrepared outside a pipeline");
         try (Lock ignored = enterForCommand(pipelined ? InPipeline.SEND : InPipeline.SYNC)) {
             if (pipelined && pipeline != null) {
                 cursor.pend(sendPipelined(sql, true, List.<byte[][]>of(params), true));
@@ -865,6 +866,20 @@ public class Connection implements AutoCloseable {
         if (!r.isComplete()) {
             throw new InterfaceException("the pipelined statement was not answered");
         }
+    }
+
+    /**
+     * On an asynchronous connection: into the pipeline, the output sent as far
+     * as the socket takes it now; poll() until OK sends the rest.
+     */
+    private QueryResult sendPipelinedAsync(String sql, boolean prepare, byte[][] params, Cursor cursor) {
+        ensureOpen();
+        if (asyncQuery != null) {
+            throw new ProgrammingException("another command is already in progress: "
+                    + "poll() the asynchronous connection until OK first");
+        }
+        cursor.pend(sendPipelined(sql, prepare, List.<byte[][]>of(params), true));
+        return null;
     }
 
     /** One statement into the open pipeline, its result for the cursor. */
