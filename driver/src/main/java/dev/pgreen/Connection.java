@@ -735,6 +735,8 @@ public class Connection implements AutoCloseable {
     // ---- pipelines ----
 
     private static final byte[][] NO_PARAMS = new byte[0][];
+    /** Output a pipeline collects before it writes (libpq's way: a syscall per statement costs more than it saves). */
+    private static final int PIPELINE_SEND_AT = 16 * 1024;
     /** Output a pipeline may hold before a send waits for it to leave (reading the replies meanwhile). */
     private static final int PIPELINE_OUTPUT_LIMIT = 256 * 1024;
     /** executeMany outside a pipeline syncs its own after this many executions: a round trip per 10,000. */
@@ -943,12 +945,16 @@ public class Connection implements AutoCloseable {
     }
 
     /**
-     * Sends what the pipeline has written as far as the socket takes it now,
-     * reading what has arrived. Past the output limit it waits (through the
-     * wait callback) until all has left: a WRITE wait also wakes on READ, and
+     * Once {@link #PIPELINE_SEND_AT} has collected, sends what the pipeline has
+     * written as far as the socket takes it now, reading what has arrived (a
+     * sync sends the rest). Past the output limit it waits (through the wait
+     * callback) until all has left: a WRITE wait also wakes on READ, and
      * reading lets a server blocked on writing its replies read ours again.
      */
     private void flushPipeline() {
+        if (transport.pendingOutput() < PIPELINE_SEND_AT) {
+            return;
+        }
         try {
             transport.step();
         } catch (RuntimeException | Error e) {
