@@ -12,6 +12,7 @@ import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.protocol.StreamOperation;
+import dev.pgreen.protocol.SyncOperation;
 import dev.pgreen.transport.CancelRequest;
 import dev.pgreen.transport.ConnectAttempts;
 import dev.pgreen.transport.ConnectSettings;
@@ -81,7 +82,16 @@ public class Connection implements AutoCloseable {
     /** While true, cancel() ends the wait locally: there is no statement to cancel on the server. */
     private volatile boolean awaitingNotifies;
 
-    private record AsyncQuery(Operation op, Cursor cursor) {}
+    /** The open pipeline, or null; see {@link #pipeline()}. */
+    private volatile Pipeline pipeline;
+    /** A BEGIN went out in the pipeline: the server's transaction status is known again at the next sync. */
+    private boolean beginPipelined;
+
+    private record AsyncQuery(Operation op, Cursor cursor, Pipeline syncing) {
+        AsyncQuery(Operation op, Cursor cursor) {
+            this(op, cursor, null);
+        }
+    }
 
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final java.util.regex.Pattern LISTEN =
@@ -266,11 +276,25 @@ public class Connection implements AutoCloseable {
      * session in COPY BOTH. The statement timeout counts from here.
      */
     final Lock enterForCommand() {
+        return enterForCommand(InPipeline.SYNC);
+    }
+
+    /** What a command does when a pipeline is open: goes into it, or syncs it first (raising its error or not). */
+    private enum InPipeline { SEND, SYNC, SYNC_QUIETLY }
+
+    private Lock enterForCommand(InPipeline use) {
         Lock lock = enter();
-        if (core.hasInFlight()) {
+        try {
+            if (pipeline != null && use != InPipeline.SEND) {
+                drainPipeline(use == InPipeline.SYNC);
+            }
+            if (core.hasInFlight() && pipeline == null) {
+                throw new ProgrammingException("another command is already in progress: "
+                        + "a stream (Cursor.stream or a replication stream) is open on this connection");
+            }
+        } catch (RuntimeException | Error e) {
             lock.close();
-            throw new ProgrammingException("another command is already in progress: "
-                    + "a stream (Cursor.stream or a replication stream) is open on this connection");
+            throw e;
         }
         Duration timeout = statementTimeout;
         Duration slow = slowStatementThreshold;
@@ -364,6 +388,9 @@ public class Connection implements AutoCloseable {
             transport.clearDeadline();
             // The connect (no operation) raised its failure from the step already.
             PgException error = pending.op() == null ? null : pending.op().error();
+            if (pending.syncing() != null) {
+                error = finishSync(pending.syncing(), error, true);
+            }
             if (pending.cursor() != null) {
                 pending.cursor().finishAsync((SimpleQueryOperation) pending.op());
             }
@@ -584,13 +611,18 @@ public class Connection implements AutoCloseable {
 
     /** Runs {@code sql} (already formatted) for a cursor, opening a transaction first unless in autocommit. */
     QueryResult execute(String sql, Cursor cursor) {
+        boolean pipelined = pipeline != null && cursor.name() == null;
         if (async) {
-            return executeAsync(sql, cursor);
+            return pipelined ? sendPipelinedAsync(sql, false, NO_PARAMS, cursor) : executeAsync(sql, cursor);
         }
-        try (Lock ignored = enterForCommand()) {
+        try (Lock ignored = enterForCommand(pipelined ? InPipeline.SEND : InPipeline.SYNC)) {
             commandText = sql;
             if (!autocommit && LISTEN.matcher(sql).lookingAt()) {
                 listenUncommitted = true;
+            }
+            if (pipelined && pipeline != null) {
+                cursor.pend(sendPipelined(sql, false, List.<byte[][]>of(NO_PARAMS), true));
+                return null;
             }
             // Pipelined with the statement: the BEGIN costs no extra round trip.
             SimpleQueryOperation begin = beginIfNeeded();
@@ -698,24 +730,6 @@ public class Connection implements AutoCloseable {
         return begin;
     }
 
-    /**
-     * Runs several statements as one multi-statement query inside the open
-     * transaction (outside autocommit only, where it means the same as running
-     * them one by one); returns the rows they affected together.
-     */
-    long executeBatch(String statements) {
-        try (Lock ignored = enterForCommand()) {
-            SimpleQueryOperation begin = beginIfNeeded();
-            SimpleQueryOperation batch = new SimpleQueryOperation(statements);
-            transport.submit(batch);
-            run(batch);
-            if (begin != null && begin.error() != null) {
-                throw begin.error();
-            }
-            return batch.totalRowCount();
-        }
-    }
-
     /** Statements prepared on this connection, by SQL text; the least recently used beyond the limit are unnamed. */
     private static final int PREPARED_LIMIT = 256;
     private final java.util.LinkedHashMap<String, String> prepared = new java.util.LinkedHashMap<>(16, 0.75f, true);
@@ -726,10 +740,18 @@ public class Connection implements AutoCloseable {
      * use and reusing the server's plan after (up to 256 statements per
      * connection; past that, statements are parsed each time).
      */
-    QueryResult executePrepared(String sql, byte[][] params) {
-        refuseInAsync("executePrepared");
-        try (Lock ignored = enterForCommand()) {
+    QueryResult executePrepared(String sql, byte[][] params, Cursor cursor) {
+        boolean pipelined = pipeline != null;
+        if (async && pipelined) {
+            return sendPipelinedAsync(sql, true, params, cursor);
+        }
+        refuseInAsync("executePrepared outside a pipeline");
+        try (Lock ignored = enterForCommand(pipelined ? InPipeline.SEND : InPipeline.SYNC)) {
             commandText = sql;
+            if (pipelined && pipeline != null) {
+                cursor.pend(sendPipelined(sql, true, List.<byte[][]>of(params), true));
+                return null;
+            }
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
@@ -750,22 +772,6 @@ public class Connection implements AutoCloseable {
     }
 
     /**
-     * Runs one prepared statement for every row of parameters in one round trip
-     * (the rows commit or fail together in autocommit); returns the rows affected.
-     */
-    long executePreparedBatch(String sql, java.util.List<byte[][]> rows) {
-        refuseInAsync("executeManyPrepared");
-        try (Lock ignored = enterForCommand()) {
-            SimpleQueryOperation begin = beginIfNeeded();
-            ExtendedQueryOperation op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.batch(name, text, rows));
-            if (begin != null && begin.error() != null) {
-                throw begin.error();
-            }
-            return op.rowCount();
-        }
-    }
-
-    /**
      * Runs an operation on the statement prepared for {@code sql}, preparing it
      * first when it is not (yet) on the server, and keeps the cache in step.
      */
@@ -782,7 +788,7 @@ public class Connection implements AutoCloseable {
             run(op);
         } catch (PgException e) {
             // A plan the server dropped or can no longer use (the table changed): prepare it again next time.
-            if ("26000".equals(e.sqlState()) || "0A000".equals(e.sqlState())) {
+            if (isStalePlan(e)) {
                 prepared.remove(sql);
             }
             throw e;
@@ -792,6 +798,333 @@ public class Connection implements AutoCloseable {
             }
         }
         return op;
+    }
+
+    // ---- pipelines ----
+
+    private static final byte[][] NO_PARAMS = new byte[0][];
+    /** Output a pipeline collects before it writes (libpq's way: a syscall per statement costs more than it saves). */
+    private static final int PIPELINE_SEND_AT = 16 * 1024;
+    /** Output a pipeline may hold before a send waits for it to leave (reading the replies meanwhile). */
+    private static final int PIPELINE_OUTPUT_LIMIT = 256 * 1024;
+    /** executeMany outside a pipeline syncs its own after this many executions: a round trip per 10,000. */
+    private static final int MANY_SYNC_EVERY = 10_000;
+
+    /**
+     * Enters pipeline mode (see {@link Pipeline}); close the pipeline
+     * (try-with-resources) to leave it.
+     *
+     * @throws ProgrammingException when a pipeline is already open, or a command is in progress
+     */
+    public Pipeline pipeline() {
+        if (async) {
+            ensureOpen();
+            if (asyncQuery != null || core.hasInFlight()) {
+                throw new ProgrammingException("another command is already in progress: "
+                        + "poll() the asynchronous connection until OK first");
+            }
+            return openPipeline();
+        }
+        try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+            return openPipeline();
+        }
+    }
+
+    private Pipeline openPipeline() {
+        if (pipeline != null) {
+            throw new ProgrammingException("a pipeline is already open on this connection");
+        }
+        Pipeline p = new Pipeline(this);
+        pipeline = p;
+        return p;
+    }
+
+    void syncPipeline(Pipeline p) {
+        if (p.isClosed() || pipeline != p) {
+            throw new ProgrammingException("the pipeline is closed");
+        }
+        if (async) {
+            startAsyncSync(p);
+            return;
+        }
+        try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+            drainPipeline(true);
+        }
+    }
+
+    void closePipeline(Pipeline p) {
+        if (p.isClosed()) {
+            return;
+        }
+        try {
+            if (!transport.isClosed()) {
+                syncPipeline(p);
+            }
+        } finally {
+            p.markClosed();
+            if (pipeline == p) {
+                pipeline = null;
+            }
+        }
+    }
+
+    /**
+     * Sends a Sync and waits until everything before it is answered; raises
+     * the first error no cursor raised, unless {@code raise} is false (it then
+     * stays for the next sync). Nothing to do when nothing went out since the last.
+     */
+    private void drainPipeline(boolean raise) {
+        Pipeline p = pipeline;
+        if (p == null || !p.unsynced) {
+            return;
+        }
+        SyncOperation sync = new SyncOperation();
+        p.unsynced = false;
+        transport.submit(sync);
+        await();
+        PgException e = finishSync(p, sync.error(), raise);
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** A pipeline's Sync was answered, so everything before it was: the server's transaction status holds again. */
+    private PgException finishSync(Pipeline p, PgException syncError, boolean raise) {
+        beginPipelined = false;
+        if (raise) {
+            return p.takeUnreported(syncError);
+        }
+        if (syncError != null) {
+            p.noteError(syncError);
+        }
+        return null;
+    }
+
+    /** On an asynchronous connection: sends the Sync; poll() until OK delivers the results and raises the error. */
+    private void startAsyncSync(Pipeline p) {
+        if (asyncQuery != null) {
+            throw new ProgrammingException("another command is already in progress: "
+                    + "poll() the asynchronous connection until OK first");
+        }
+        ensureOpen();
+        if (!p.unsynced) {
+            return;
+        }
+        SyncOperation sync = new SyncOperation();
+        p.unsynced = false;
+        transport.submit(sync);
+        asyncQuery = new AsyncQuery(sync, null, p);
+        transport.step();
+    }
+
+    /**
+     * Waits for a cursor's pipelined result: asking for it before it is
+     * answered syncs the pipeline. Errors of other statements stay for
+     * sync()/close() (or their own cursors).
+     */
+    void awaitPipelined(Pipeline.Result r) {
+        if (r.isComplete()) {
+            return;
+        }
+        if (async) {
+            throw new ProgrammingException("the pipelined statement is not answered yet: "
+                    + "sync() the pipeline and poll() until OK first");
+        }
+        try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+            drainPipeline(false);
+        }
+        if (!r.isComplete()) {
+            throw new InterfaceException("the pipelined statement was not answered");
+        }
+    }
+
+    /**
+     * On an asynchronous connection: into the pipeline, the output sent as far
+     * as the socket takes it now; poll() until OK sends the rest.
+     */
+    private QueryResult sendPipelinedAsync(String sql, boolean prepare, byte[][] params, Cursor cursor) {
+        ensureOpen();
+        if (asyncQuery != null) {
+            throw new ProgrammingException("another command is already in progress: "
+                    + "poll() the asynchronous connection until OK first");
+        }
+        cursor.pend(sendPipelined(sql, prepare, List.<byte[][]>of(params), true));
+        return null;
+    }
+
+    /** One statement into the open pipeline, its result for the cursor. */
+    private Pipeline.Result sendPipelined(String sql, boolean prepare, List<byte[][]> rows, boolean keepResult) {
+        Pipeline.Result result = new Pipeline.Result(pipeline, keepResult);
+        sendPipelined(sql, prepare, rows, keepResult, result);
+        return result;
+    }
+
+    /**
+     * Sends statements into the open pipeline without waiting for the
+     * replies: a BEGIN first when one is due (outside autocommit), then
+     * {@code sql} once per row of parameters, as a statement prepared once per
+     * connection when {@code prepare}. Past {@link #PIPELINE_OUTPUT_LIMIT} of
+     * unsent output it waits until the socket has taken it.
+     */
+    private void sendPipelined(String sql, boolean prepare, List<byte[][]> rows, boolean keepResult,
+            Pipeline.Result into) {
+        Pipeline p = pipeline;
+        if (!autocommit && !beginPipelined && core.transactionStatus() == 'I') {
+            submitPipelined(p, session.beginStatement(), false, List.<byte[][]>of(NO_PARAMS), false, null);
+            beginPipelined = true;
+        }
+        submitPipelined(p, sql, prepare, rows, keepResult, into);
+        flushPipeline();
+    }
+
+    private void submitPipelined(Pipeline p, String sql, boolean prepare, List<byte[][]> rows, boolean keepResult,
+            Pipeline.Result into) {
+        String name = prepare ? prepared.get(sql) : "";
+        boolean parse = name == null || !prepare;
+        if (name == null) {
+            name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
+            if (!name.isEmpty()) {
+                // Used at once by the statements that follow: if this Parse fails, the server skips them too.
+                prepared.put(sql, name);
+            }
+        }
+        String statement = name;
+        ExtendedQueryOperation op = ExtendedQueryOperation.pipelined(statement, parse ? sql : null, rows, keepResult,
+                done -> {
+                    if (prepare && !statement.isEmpty() && ((parse && !done.parsed()) || isStalePlan(done.error()))) {
+                        prepared.remove(sql, statement);
+                    }
+                    if (into != null) {
+                        into.completed(done);
+                    } else if (done.error() != null) {
+                        p.noteError(done.error());
+                    }
+                });
+        if (into != null) {
+            into.sent(op);
+        }
+        p.unsynced = true;
+        transport.submit(op);
+    }
+
+    /** A plan the server dropped or can no longer use (the table changed): prepare it again next time. */
+    private static boolean isStalePlan(PgException e) {
+        return e != null && ("26000".equals(e.sqlState()) || "0A000".equals(e.sqlState()));
+    }
+
+    /**
+     * Once {@link #PIPELINE_SEND_AT} has collected, sends what the pipeline has
+     * written as far as the socket takes it now, reading what has arrived (a
+     * sync sends the rest). Past the output limit it waits (through the wait
+     * callback) until all has left: a WRITE wait also wakes on READ, and
+     * reading lets a server blocked on writing its replies read ours again.
+     */
+    private void flushPipeline() {
+        if (transport.pendingOutput() < PIPELINE_SEND_AT) {
+            return;
+        }
+        try {
+            transport.step();
+        } catch (RuntimeException | Error e) {
+            closeAfterFailure();
+            throw e;
+        }
+        if (!async && transport.pendingOutput() > PIPELINE_OUTPUT_LIMIT) {
+            await();
+        }
+    }
+
+    /**
+     * executeMany and executeManyPrepared: each {@link #send} goes into the
+     * open pipeline (the cursor's result then arrives with it), or into one of
+     * their own that syncs every {@link #MANY_SYNC_EVERY} executions and at
+     * {@link #finish}. In autocommit their own pipeline gives each send its
+     * own transaction, BEGIN and COMMIT pipelined around it: the sends before
+     * a failure stay committed and those after it are skipped, as when each
+     * ran on its own.
+     */
+    final class Many implements AutoCloseable {
+        private final Cursor cursor;
+        private final boolean prepare;
+        private final Pipeline own;
+        private final boolean alone;
+        private final Pipeline.Result result;
+        private int sinceSync;
+
+        Many(Cursor cursor, boolean prepare) {
+            this.cursor = cursor;
+            this.prepare = prepare;
+            Pipeline open = pipeline;
+            this.own = open == null ? pipeline() : null;
+            // A transaction the caller opened by hand in autocommit is theirs: the sends run inside it.
+            this.alone = own != null && autocommit && core.transactionStatus() == 'I';
+            this.result = new Pipeline.Result(open == null ? own : open, false);
+        }
+
+        void send(String sql, List<byte[][]> rows) {
+            try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+                Pipeline p = pipeline;
+                if (p == null || (own != null && p != own)) {
+                    throw new ProgrammingException("the pipeline was closed during executeMany");
+                }
+                if (alone) {
+                    submitPipelined(p, "BEGIN", false, List.<byte[][]>of(NO_PARAMS), false, null);
+                    submitPipelined(p, sql, prepare, rows, false, result);
+                    submitPipelined(p, "COMMIT", false, List.<byte[][]>of(NO_PARAMS), false, null);
+                    flushPipeline();
+                } else {
+                    sendPipelined(sql, prepare, rows, false, result);
+                }
+                sinceSync += rows.size();
+                if (own != null && sinceSync >= MANY_SYNC_EVERY) {
+                    sinceSync = 0;
+                    drainPipeline(false);
+                    PgException e = result.takeError();
+                    if (e != null) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        /** The rows affected in all, raising the first error; in the caller's pipeline, -1 (the cursor's result comes later). */
+        long finish() {
+            if (own == null) {
+                cursor.pend(result);
+                return -1;
+            }
+            try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+                drainPipeline(false);
+            }
+            PgException e = result.takeError();
+            if (e != null) {
+                throw e;
+            }
+            return result.rowCount();
+        }
+
+        /** Leaves the own pipeline (synced: what was sent runs), rolling back the transaction a failure left open. */
+        @Override
+        public void close() {
+            if (own == null || own.isClosed()) {
+                return;
+            }
+            try {
+                if (!transport.isClosed()) {
+                    try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+                        drainPipeline(false);
+                        if (alone && core.transactionStatus() != 'I') {
+                            runInternal("ROLLBACK");
+                        }
+                    }
+                }
+            } finally {
+                own.markClosed();
+                if (pipeline == own) {
+                    pipeline = null;
+                }
+            }
+        }
     }
 
     private QueryResult executeAsync(String sql, Cursor cursor) {
@@ -887,7 +1220,8 @@ public class Connection implements AutoCloseable {
 
     private void endTransaction(String sql, String what) {
         refuseInAsync(what);
-        try (Lock ignored = enterForCommand()) {
+        // A rollback after a failed pipeline must not fail on that failure: it stays for sync()/close().
+        try (Lock ignored = enterForCommand(sql.equals("ROLLBACK") ? InPipeline.SYNC_QUIETLY : InPipeline.SYNC)) {
             if (!autocommit && core.transactionStatus() != 'I') {
                 runInternal(sql);
             }
@@ -1227,7 +1561,8 @@ public class Connection implements AutoCloseable {
         if (transport.isClosed()) {
             return TransactionStatus.UNKNOWN;
         }
-        if (core.hasInFlight()) {
+        Pipeline p = pipeline;
+        if (core.hasInFlight() || (p != null && p.unsynced)) {
             return TransactionStatus.ACTIVE;
         }
         return switch (core.transactionStatus()) {

@@ -3,6 +3,7 @@ package dev.pgreen;
 import dev.pgreen.adapt.QueryFormatter;
 import dev.pgreen.adapt.ServerParameters;
 import dev.pgreen.errors.InterfaceException;
+import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.BackendMessage.DataRow;
 import dev.pgreen.protocol.BackendMessage.Field;
@@ -48,6 +49,8 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private boolean declared;
     private boolean withHold;
     private Boolean scrollable;
+    /** What this cursor sent into a pipeline, until it is answered and applied. */
+    private Pipeline.Result pending;
 
     public Cursor(Connection conn, String name) {
         this.conn = Objects.requireNonNull(conn, "conn");
@@ -126,63 +129,70 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
         reset();
         query = p.sql();
-        setResult(conn.executePrepared(p.sql(), params));
+        QueryResult result = conn.executePrepared(p.sql(), params, this);
+        if (result != null) {
+            setResult(result);
+        }
         return this;
     }
 
     /**
      * {@link #executeMany} as one server-side prepared statement: parsed once,
-     * then executed for each element's parameters, up to 1,000 per round trip
-     * (like a JDBC batch: in autocommit each round trip commits or fails as a
-     * whole). Elements are {@code Object[]}, {@code List} or {@code Map}.
-     * {@link #rowCount()} is the rows affected in all.
+     * then executed for each element's parameters, all pipelined (1,000 per
+     * page, like a JDBC batch: in autocommit each page commits or fails as a
+     * whole, and the pages after a failure are skipped). Elements are
+     * {@code Object[]}, {@code List} or {@code Map}. {@link #rowCount()} is the
+     * rows affected in all. In an open {@link Pipeline} it goes into it.
      */
     public void executeManyPrepared(String sql, Iterable<?> argsList) {
         ensureOpen();
         if (name != null) {
             throw new ProgrammingException("can't call executeManyPrepared() on named cursors");
         }
+        conn.refuseInAsync("executeManyPrepared");
         reset();
         query = null;
-        long total = -1;
         String statement = null;
-        List<byte[][]> page = new ArrayList<>();
-        for (Object args : argsList) {
-            QueryFormatter.Parameterized p = switch (args) {
-                case Object[] a -> QueryFormatter.parameterize(sql, a);
-                case List<?> l -> QueryFormatter.parameterize(sql, l.toArray());
-                case Map<?, ?> m -> QueryFormatter.parameterize(sql, castMap(m));
-                case null, default -> throw new ProgrammingException(
-                        "executeManyPrepared arguments must be Object[], List or Map, not " + describe(args));
-            };
-            statement = p.sql();
-            byte[][] params = new byte[p.args().length][];
-            for (int i = 0; i < params.length; i++) {
-                params[i] = ServerParameters.encode(p.args()[i]);
+        try (Connection.Many many = conn.new Many(this, true)) {
+            List<byte[][]> page = new ArrayList<>();
+            for (Object args : argsList) {
+                QueryFormatter.Parameterized p = switch (args) {
+                    case Object[] a -> QueryFormatter.parameterize(sql, a);
+                    case List<?> l -> QueryFormatter.parameterize(sql, l.toArray());
+                    case Map<?, ?> m -> QueryFormatter.parameterize(sql, castMap(m));
+                    case null, default -> throw new ProgrammingException(
+                            "executeManyPrepared arguments must be Object[], List or Map, not " + describe(args));
+                };
+                statement = p.sql();
+                byte[][] params = new byte[p.args().length][];
+                for (int i = 0; i < params.length; i++) {
+                    params[i] = ServerParameters.encode(p.args()[i]);
+                }
+                page.add(params);
+                if (page.size() == BATCH_STATEMENTS) {
+                    many.send(statement, page);
+                    page = new ArrayList<>();
+                }
             }
-            page.add(params);
-            if (page.size() == BATCH_STATEMENTS) {
-                total = add(total, conn.executePreparedBatch(statement, page));
-                page = new ArrayList<>();
+            if (!page.isEmpty()) {
+                many.send(statement, page);
             }
+            query = statement;
+            rowCount = many.finish();
         }
-        if (!page.isEmpty()) {
-            total = add(total, conn.executePreparedBatch(statement, page));
-        }
-        query = statement;
-        rowCount = total;
     }
 
-    /** Statements per round trip when executeMany batches. */
+    /** Executions of a prepared statement per page of executeManyPrepared. */
     private static final int BATCH_STATEMENTS = 1000;
-    private static final int BATCH_CHARS = 512 * 1024;
 
     /**
      * Executes {@code sql} once per element: an {@code Object[]}, a {@code List}
-     * or a {@code Map}. Outside autocommit the statements travel in batches, many
-     * per round trip: inside a transaction that is the same as one by one (the
-     * first error aborts the transaction either way). In autocommit each runs on
-     * its own, so those before a failure stay committed, as psycopg2 does.
+     * or a {@code Map}, each formatted client-side, all sent through a pipeline
+     * (psycopg 3's way): no round trip per statement, and psycopg2's semantics.
+     * Outside autocommit the first error aborts the transaction; in autocommit
+     * each statement commits on its own, so those before a failure stay
+     * committed and those after it do not run. {@link #rowCount()} is the
+     * rows affected in all. In an open {@link Pipeline} it goes into it.
      */
     public void executeMany(String sql, Iterable<?> argsList) {
         ensureOpen();
@@ -192,41 +202,24 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         conn.refuseInAsync("executeMany");
         reset();
         query = null;
-        boolean batched = !conn.isAutocommit();
-        long total = -1;
-        StringBuilder batch = new StringBuilder();
-        int inBatch = 0;
-        for (Object args : argsList) {
-            String statement = switch (args) {
-                case Object[] a -> QueryFormatter.format(sql, a, conn);
-                case List<?> l -> QueryFormatter.format(sql, l.toArray(), conn);
-                case Map<?, ?> m -> QueryFormatter.format(sql, castMap(m), conn);
-                case null, default -> throw new ProgrammingException(
-                        "executeMany arguments must be Object[], List or Map, not " + describe(args));
-            };
-            query = statement;
-            if (!batched) {
-                total = add(total, conn.execute(statement, this).rowCount());
-                continue;
+        try (Connection.Many many = conn.new Many(this, false)) {
+            for (Object args : argsList) {
+                String statement = switch (args) {
+                    case Object[] a -> QueryFormatter.format(sql, a, conn);
+                    case List<?> l -> QueryFormatter.format(sql, l.toArray(), conn);
+                    case Map<?, ?> m -> QueryFormatter.format(sql, castMap(m), conn);
+                    case null, default -> throw new ProgrammingException(
+                            "executeMany arguments must be Object[], List or Map, not " + describe(args));
+                };
+                query = statement;
+                many.send(statement, List.<byte[][]>of(NO_PARAMS));
             }
-            // A newline ends any trailing "--" comment before the separator.
-            batch.append(statement).append("\n;\n");
-            if (++inBatch == BATCH_STATEMENTS || batch.length() >= BATCH_CHARS) {
-                total = add(total, conn.executeBatch(batch.toString()));
-                batch.setLength(0);
-                inBatch = 0;
-            }
+            // As psycopg2: no result set afterwards, and the affected rows summed.
+            rowCount = many.finish();
         }
-        if (inBatch > 0) {
-            total = add(total, conn.executeBatch(batch.toString()));
-        }
-        // As psycopg2: no result set afterwards, and the affected rows summed.
-        rowCount = total;
     }
 
-    private static long add(long total, long n) {
-        return n < 0 ? total : (total < 0 ? 0 : total) + n;
-    }
+    private static final byte[][] NO_PARAMS = new byte[0][];
 
     @SuppressWarnings("unchecked")
     private static Map<String, ?> castMap(Map<?, ?> m) {
@@ -298,6 +291,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     private void reset() {
+        pending = null;
         fields = null;
         rows = List.of();
         description = null;
@@ -330,6 +324,34 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             }
             columnIndex = Collections.unmodifiableMap(index);
             description = Collections.unmodifiableList(cols);
+        }
+    }
+
+    /** Called by the connection when it sent this cursor's statements into a pipeline. */
+    void pend(Pipeline.Result result) {
+        pending = result;
+    }
+
+    /**
+     * Applies what this cursor sent into a pipeline, syncing the pipeline
+     * first when it is not answered yet; raises the statement's error.
+     */
+    private void resolve() {
+        Pipeline.Result r = pending;
+        if (r == null) {
+            return;
+        }
+        conn.awaitPipelined(r);
+        pending = null;
+        PgException e = r.takeError();
+        if (e != null) {
+            throw e;
+        }
+        QueryResult result = r.result();
+        if (result != null) {
+            setResult(result);
+        } else {
+            rowCount = r.rowCount();
         }
     }
 
@@ -470,6 +492,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     private void ensureResult() {
         ensureOpen();
+        resolve();
         if (conn.isAsync() && conn.isExecuting()) {
             throw new ProgrammingException("the asynchronous query is still in progress: poll() until OK first");
         }
@@ -705,10 +728,12 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     // ---- state ----
 
     public List<Column> description() {
+        resolve();
         return description;
     }
 
     public long rowCount() {
+        resolve();
         return rowCount;
     }
 
@@ -717,6 +742,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     public String statusMessage() {
+        resolve();
         return statusMessage;
     }
 

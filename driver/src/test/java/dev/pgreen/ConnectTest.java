@@ -324,6 +324,8 @@ class ConnectTest {
         assertTrue(conn.isClosed());
         // The backend went away.
         try (Connection observer = Pgreen.connect(server.dsn())) {
+            // pg_stat_activity is snapshotted once per transaction: each look needs a transaction of its own.
+            observer.setAutocommit(true);
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             long count;
             do {

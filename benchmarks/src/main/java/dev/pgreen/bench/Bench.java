@@ -24,6 +24,7 @@ public final class Bench {
         WORKLOADS.put("W4", W4Insert::new);
         WORKLOADS.put("W5", W5NotifyLatency::new);
         WORKLOADS.put("W7", W7Greenness::new);
+        WORKLOADS.put("W8", W8PipelineLatency::new);
     }
 
     private Bench() {}

@@ -11,6 +11,9 @@ final class Servers {
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    private String host;
+    private int port;
+    private String database;
 
     private TestServer local;
 
@@ -28,13 +31,41 @@ final class Servers {
         Servers servers = new Servers(s.dsn(), "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + s.database(),
                 s.user(), null);
         servers.local = s;
+        servers.host = s.host();
+        servers.port = s.port();
+        servers.database = s.database();
         return servers;
     }
 
     static Servers of(String host, int port, String db, String user, String password) {
         String dsn = "host=" + host + " port=" + port + " dbname=" + db + " user=" + user
                 + (password == null ? "" : " password=" + password);
-        return new Servers(dsn, "jdbc:postgresql://" + host + ":" + port + "/" + db, user, password);
+        Servers servers = new Servers(dsn, "jdbc:postgresql://" + host + ":" + port + "/" + db, user, password);
+        servers.host = host;
+        servers.port = port;
+        servers.database = db;
+        return servers;
+    }
+
+    /** The same server and role through another address (W8's latency proxy on loopback). */
+    Servers via(String host, int port) {
+        return of(host, port, database, user, password);
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String database() {
+        return database;
+    }
+
+    String password() {
+        return password;
     }
 
     String dsn() {

@@ -2,11 +2,13 @@ package dev.pgreen.protocol;
 
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
+import dev.pgreen.errors.PipelineAbortedException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.BackendMessage.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A statement over the extended protocol with server-side parameters: Parse
@@ -15,12 +17,21 @@ import java.util.List;
  * and reuses the plan. With one row the result is described and kept; with
  * several (a batch) only the affected rows are counted, and the first error
  * skips the rest of the batch.
+ *
+ * <p>In a pipeline the same messages go without the Sync: the operation is
+ * complete once its last execution is answered (or the server skipped it after
+ * an earlier error), and then tells whoever sent it.
  */
 public final class ExtendedQueryOperation implements Operation {
     private final String statementName;
     private final String sql;
-    private final List<byte[][]> paramRows;
+    private List<byte[][]> paramRows;
+    private final int executions;
     private final boolean keepResult;
+    private final boolean pipelined;
+    private final Consumer<ExtendedQueryOperation> onComplete;
+    private int answered;
+    private volatile boolean complete;
     private List<Field> fields;
     private final List<DataRow> rows = new ArrayList<>();
     private String commandTag;
@@ -30,19 +41,32 @@ public final class ExtendedQueryOperation implements Operation {
 
     /** One execution whose result is kept. {@code sql} is null when the statement is already prepared. */
     public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params) {
-        return new ExtendedQueryOperation(statementName, sql, List.<byte[][]>of(params), true);
+        return new ExtendedQueryOperation(statementName, sql, List.<byte[][]>of(params), true, false, null);
     }
 
     /** One execution per row of parameters, counting the rows affected. */
     public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows) {
-        return new ExtendedQueryOperation(statementName, sql, paramRows, false);
+        return new ExtendedQueryOperation(statementName, sql, paramRows, false, false, null);
     }
 
-    private ExtendedQueryOperation(String statementName, String sql, List<byte[][]> paramRows, boolean keepResult) {
+    /**
+     * Statements of a pipeline: one execution per row of parameters, no Sync;
+     * {@code onComplete} runs (inside the I/O step) once they are answered.
+     */
+    public static ExtendedQueryOperation pipelined(String statementName, String sql, List<byte[][]> paramRows,
+            boolean keepResult, Consumer<ExtendedQueryOperation> onComplete) {
+        return new ExtendedQueryOperation(statementName, sql, paramRows, keepResult, true, onComplete);
+    }
+
+    private ExtendedQueryOperation(String statementName, String sql, List<byte[][]> paramRows, boolean keepResult,
+            boolean pipelined, Consumer<ExtendedQueryOperation> onComplete) {
         this.statementName = statementName;
         this.sql = sql;
         this.paramRows = paramRows;
+        this.executions = paramRows.size();
         this.keepResult = keepResult;
+        this.pipelined = pipelined;
+        this.onComplete = onComplete;
     }
 
     @Override
@@ -57,7 +81,11 @@ public final class ExtendedQueryOperation implements Operation {
             }
             out.execute();
         }
-        out.sync();
+        // Encoded now: a long pipeline keeps only the bytes on their way, not the values.
+        paramRows = null;
+        if (!pipelined) {
+            out.sync();
+        }
     }
 
     @Override
@@ -74,17 +102,24 @@ public final class ExtendedQueryOperation implements Operation {
                 commandTag = c.tag();
                 long n = new QueryResult(null, List.of(), c.tag()).rowCount();
                 if (n >= 0) rowCount = (rowCount < 0 ? 0 : rowCount) + n;
+                return executed();
             }
             case EmptyQueryResponse e -> {
                 if (error == null) error = new ProgrammingException("can't execute an empty query");
+                return executed();
             }
-            case PortalSuspended s -> { }
+            case PortalSuspended s -> {
+                return executed();
+            }
             case CopyResponse c -> {
                 if (error == null) error = new ProgrammingException("COPY cannot run as a prepared statement: use the copy methods");
                 if (c.kind() == 'G') {
-                    // The server skipped our Sync while copying in: after CopyFail it needs another.
+                    // The server skipped our Sync while copying in: after CopyFail it needs another
+                    // (in a pipeline, the one that ends the pipeline's stretch).
                     out.copyFail("COPY is not supported in a prepared statement");
-                    out.sync();
+                    if (!pipelined) {
+                        out.sync();
+                    }
                 } else if (c.kind() == 'W') {
                     out.copyDone();
                 }
@@ -93,14 +128,45 @@ public final class ExtendedQueryOperation implements Operation {
             case CopyDone d -> { }
             case ErrorResponse e -> {
                 if (error == null) error = ServerErrors.toException(e.fields());
+                // The server skips the rest up to the Sync: in a pipeline, nothing more comes for this one.
+                return pipelined && complete();
             }
             case ReadyForQuery z -> {
-                return true;
+                return complete();
             }
             default -> throw new InterfaceException("protocol error: unexpected "
                     + m.getClass().getSimpleName() + " in reply to a prepared statement");
         }
         return false;
+    }
+
+    /** In a pipeline: one more execution answered; complete after the last. */
+    private boolean executed() {
+        return pipelined && ++answered == executions && complete();
+    }
+
+    private boolean complete() {
+        complete = true;
+        if (onComplete != null) {
+            onComplete.accept(this);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean pipelined() {
+        return pipelined;
+    }
+
+    @Override
+    public void skip() {
+        error = new PipelineAbortedException("pipeline aborted: an earlier statement of the pipeline failed");
+        complete();
+    }
+
+    /** Whether every execution has been answered (or skipped). */
+    public boolean isComplete() {
+        return complete;
     }
 
     /** Whether the Parse of this operation succeeded: the statement now exists on the server. */

@@ -46,6 +46,11 @@ public final class FrontendEncoder {
         return out.position() == 0;
     }
 
+    /** Bytes written and not yet sent. */
+    public int size() {
+        return out.position();
+    }
+
     private void ensure(int n) {
         if (out.remaining() < n) {
             int needed = out.position() + n;

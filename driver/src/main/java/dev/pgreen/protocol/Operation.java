@@ -30,6 +30,21 @@ public interface Operation {
         return false;
     }
 
+    /**
+     * Whether this is a statement of a pipeline, sent without a Sync: the
+     * server may hold its reply back until a Sync follows, so it never holds
+     * the caller up by itself (the Sync does), and a ReadyForQuery reaching it
+     * means the server skipped it after an earlier error: {@link #skip()}.
+     */
+    default boolean pipelined() {
+        return false;
+    }
+
+    /** Completes a pipelined operation the server skipped (an earlier statement failed). */
+    default void skip() {
+        throw new UnsupportedOperationException("only a pipelined operation can be skipped");
+    }
+
     /** The error the operation ended with, or null when it succeeded or is not complete. */
     PgException error();
 }

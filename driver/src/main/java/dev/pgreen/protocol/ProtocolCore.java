@@ -65,6 +65,11 @@ public final class ProtocolCore {
      * reads the next piece of input (outside any lock) and hands it over.
      */
     public boolean isBusy() {
+        Operation tail = inFlight.peekLast();
+        if (tail != null && tail.pipelined()) {
+            // Nothing after the pipeline's last statement asks for an answer yet: the caller waits for a Sync.
+            return false;
+        }
         Operation head = inFlight.peek();
         if (head == null) {
             return false;
@@ -119,6 +124,12 @@ public final class ProtocolCore {
             transactionStatus = z.status();
         }
         Operation op = inFlight.peek();
+        while (op != null && op.pipelined() && m instanceof ReadyForQuery) {
+            // An earlier error made the server skip everything up to the Sync this ReadyForQuery answers.
+            op.skip();
+            inFlight.remove();
+            op = inFlight.peek();
+        }
         if (op instanceof NotificationWait && m instanceof ErrorResponse e && ServerErrors.isFatal(e.fields())) {
             // Nothing was asked: like an idle session, the error is the server ending it.
             op = null;

@@ -198,6 +198,16 @@ public final class Transport {
         withIo(() -> core.submit(op));
     }
 
+    /** Bytes the core has written that the socket has not taken yet. */
+    public int pendingOutput() {
+        ioLock.lock();
+        try {
+            return core.encoder().size();
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
     /** Runs {@code change} to the protocol state under the I/O lock. */
     public void withIo(Runnable change) {
         ioLock.lock();

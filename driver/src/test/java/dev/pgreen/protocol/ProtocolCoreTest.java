@@ -612,6 +612,64 @@ class ProtocolCoreTest {
         assertEquals(expected, new QueryResult(null, List.of(), tag).rowCount(), tag);
     }
 
+    @Nested
+    class Pipelines {
+        private final List<ExtendedQueryOperation> done = new ArrayList<>();
+
+        private ExtendedQueryOperation statement(String sql) {
+            ExtendedQueryOperation op = ExtendedQueryOperation.pipelined("", sql, List.<byte[][]>of(new byte[0][]),
+                    true, done::add);
+            core.submit(op);
+            return op;
+        }
+
+        @Test
+        void statementsGoWithoutSyncAndHoldNobodyUpUntilOneIsSent() {
+            ExtendedQueryOperation a = statement("SELECT 1");
+            ExtendedQueryOperation b = statement("SELECT 2");
+            byte[] sent = drain(core.encoder());
+            assertEquals(-1, new String(sent, StandardCharsets.ISO_8859_1).indexOf("S\0\0\0\4"), "no Sync: " + hex(sent));
+            assertFalse(core.isBusy(), "the caller waits only for a Sync");
+            SyncOperation sync = new SyncOperation();
+            core.submit(sync);
+            assertBytes(frame('S').build(), drain(core.encoder()));
+            assertTrue(core.isBusy());
+
+            receive(frame('1').build(), frame('2').build(), Bytes.rowDescription("x"), Bytes.dataRow("1"),
+                    Bytes.commandComplete("SELECT 1"));
+            assertTrue(a.isComplete());
+            assertEquals(List.of(a), done);
+            assertTrue(core.isBusy());
+            receive(frame('1').build(), frame('2').build(), Bytes.rowDescription("x"), Bytes.dataRow("2"),
+                    Bytes.commandComplete("SELECT 1"), Bytes.readyForQuery('I'));
+            assertEquals(List.of(a, b), done);
+            assertEquals(1, b.result().rows().size());
+            assertFalse(core.isBusy());
+            assertFalse(core.hasInFlight());
+        }
+
+        @Test
+        void afterAnErrorTheReadyForQuerySkipsTheRestUpToTheSync() {
+            ExtendedQueryOperation bad = statement("SELECT 1/0");
+            ExtendedQueryOperation skipped = statement("SELECT 2");
+            ExtendedQueryOperation skippedToo = statement("SELECT 3");
+            SyncOperation sync = new SyncOperation();
+            core.submit(sync);
+            ExtendedQueryOperation next = statement("SELECT 4");
+            drain(core.encoder());
+
+            receive(frame('1').build(), frame('2').build(), Bytes.rowDescription("x"),
+                    Bytes.error("22012", "division by zero"), Bytes.readyForQuery('I'));
+            assertInstanceOf(DataException.class, bad.error());
+            assertInstanceOf(dev.pgreen.errors.PipelineAbortedException.class, skipped.error());
+            assertInstanceOf(dev.pgreen.errors.PipelineAbortedException.class, skippedToo.error());
+            assertNull(sync.error());
+            assertEquals(List.of(bad, skipped, skippedToo), done);
+            assertFalse(next.isComplete(), "the statement after the Sync runs");
+            assertTrue(core.hasInFlight());
+        }
+    }
+
     @Test
     void rowCountWithoutATag() {
         assertEquals(-1, new QueryResult(null, List.of(), null).rowCount());

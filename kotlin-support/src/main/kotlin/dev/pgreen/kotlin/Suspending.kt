@@ -6,6 +6,7 @@ import dev.pgreen.Connection
 import dev.pgreen.Cursor
 import dev.pgreen.Notify
 import dev.pgreen.Pgreen
+import dev.pgreen.Pipeline
 import dev.pgreen.PollState
 import dev.pgreen.Row
 import dev.pgreen.TransactionStatus
@@ -67,6 +68,9 @@ public suspend fun connectSuspending(dsn: String): Connection {
  * [CancellationException] is rethrown. The connection is idle
  * and usable at once; inside [transaction] the transaction is then failed and
  * is rolled back by it.
+ *
+ * Inside [pipeline] it suspends only until the statement has been sent; its
+ * result comes with the next sync.
  *
  * @throws ProgrammingException on a synchronous connection (use it with [connectSuspending]), or when another
  *   query is still under way on the connection
@@ -156,6 +160,64 @@ public suspend fun <T> Connection.transaction(block: suspend (Connection) -> T):
         throw e
     }
     return result
+}
+
+/**
+ * Runs [block] in pipeline mode ([Connection.pipeline]) on this asynchronous
+ * connection: inside it, `execute`/`executePrepared` on the connection's
+ * cursors send at once without waiting for the server, and
+ * [executeSuspending] suspends only until the statement has left (never for
+ * its result). [syncSuspending] waits for the results of everything sent so
+ * far; the block's end syncs too and leaves pipeline mode, then the results
+ * are on the cursors. Returns what the block returned.
+ *
+ * A server error is raised by the cursor of the statement that caused it when
+ * that cursor is read, else by the next sync (or here, at the end); the
+ * statements after it up to that sync are skipped
+ * ([dev.pgreen.errors.PipelineAbortedException] from their cursors).
+ * Reading a cursor before its statement is answered raises [ProgrammingException]:
+ * sync first.
+ *
+ * Cancellation: a sync in progress is cancelled on the server (see
+ * [executeSuspending]), the pipeline is synced and left under
+ * [NonCancellable], and the [CancellationException] is rethrown; the
+ * connection is idle and usable.
+ *
+ * @throws ProgrammingException on a synchronous connection, or when a pipeline is already open
+ */
+public suspend fun <T> Connection.pipeline(block: suspend (Pipeline) -> T): T {
+    requireAsync(this, "pipeline")
+    val p = pipeline()
+    val result = try {
+        block(p)
+    } catch (e: Throwable) {
+        withContext(NonCancellable) {
+            try {
+                p.close()
+                driveToOk()
+            } catch (e2: Throwable) {
+                if (e2 !== e) e.addSuppressed(e2)
+            }
+        }
+        throw e
+    }
+    p.close()
+    pollUntilOk()
+    return result
+}
+
+/**
+ * Sends a Sync and suspends until everything sent into this pipeline so far
+ * is answered; raises the first error no cursor raised (see [pipeline]).
+ *
+ * Cancellation: the statement running is cancelled on the server and the
+ * connection read until the server answered, then the
+ * [CancellationException] is rethrown; the pipeline stays open and usable.
+ */
+public suspend fun Pipeline.syncSuspending() {
+    currentCoroutineContext().ensureActive()
+    sync()
+    connection().pollUntilOk()
 }
 
 /**

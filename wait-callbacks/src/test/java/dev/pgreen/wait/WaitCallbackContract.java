@@ -3,12 +3,14 @@ package dev.pgreen.wait;
 import dev.pgreen.Connection;
 import dev.pgreen.Cursor;
 import dev.pgreen.Pgreen;
+import dev.pgreen.Pipeline;
 import dev.pgreen.TransactionStatus;
 import dev.pgreen.WaitCallback;
 import dev.pgreen.errors.DataException;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.PgException;
+import dev.pgreen.errors.PipelineAbortedException;
 import dev.pgreen.errors.QueryCanceledException;
 import dev.pgreen.testing.Backends;
 import dev.pgreen.testing.PgServerExtension;
@@ -238,6 +240,59 @@ public abstract class WaitCallbackContract {
                 assertEquals(1, setup.cursor().execute("SELECT 1").fetchOne().get(0));
             }
         });
+    }
+
+    /** 5,000 statements of 2 KB answered with 2 KB each, unsynced: both directions fill, and nothing deadlocks. */
+    @Test
+    void aPipelineThatFillsBothDirections() throws Exception {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            long sum = onWorker(() -> {
+                try (Connection conn = connect()) {
+                    String payload = "p".repeat(2000);
+                    java.util.List<Cursor> cursors = new java.util.ArrayList<>();
+                    try (Pipeline ignored = conn.pipeline()) {
+                        for (int i = 0; i < 5000; i++) {
+                            Cursor c = conn.cursor().executePrepared("SELECT %s::int, %s::text", i, payload);
+                            if (i % 1000 == 0) {
+                                cursors.add(c);
+                            }
+                        }
+                    }
+                    long total = 0;
+                    for (Cursor c : cursors) {
+                        total += (Integer) c.fetchOne().get(0);
+                    }
+                    return total;
+                }
+            });
+            assertEquals(0 + 1000 + 2000 + 3000 + 4000, sum);
+        });
+    }
+
+    @Test
+    void anInterruptedPipelineSyncCancelsAndKeepsTheConnection() throws Exception {
+        try (Connection conn = connect(); Connection obs = connect()) {
+            CompletableFuture<Throwable> error = new CompletableFuture<>();
+            Cursor after = conn.cursor();
+            Thread worker = Thread.ofPlatform().start(() -> {
+                try (Pipeline p = conn.pipeline()) {
+                    conn.cursor().execute("SELECT pg_sleep(20)");
+                    after.execute("SELECT 2");
+                    p.sync();
+                    error.complete(null);
+                } catch (Throwable t) {
+                    error.complete(t);
+                }
+            });
+            awaitActive(obs, conn.backendPid());
+            worker.interrupt();
+            assertInstanceOf(QueryCanceledException.class, error.get(LIMIT.toSeconds(), TimeUnit.SECONDS));
+            worker.join();
+            assertThrows(PipelineAbortedException.class, after::fetchOne);
+            assertFalse(conn.isClosed());
+            assertEquals(TransactionStatus.IDLE, conn.transactionStatus());
+            assertEquals(3, conn.cursor().execute("SELECT 3").fetchOne().get(0));
+        }
     }
 
     @Test
