@@ -524,6 +524,16 @@ public class Connection implements AutoCloseable {
         if (async) {
             return executeAsync(sql, cursor);
         }
+        return executeQuery(sql).result();
+    }
+
+    /** Runs {@code sql} (one or more statements) as {@link #execute} does; returns every statement's result. */
+    List<QueryResult> executeAll(String sql) {
+        refuseInAsync("executeAll");
+        return executeQuery(sql).results();
+    }
+
+    private SimpleQueryOperation executeQuery(String sql) {
         try (Lock ignored = enterForCommand()) {
             // Pipelined with the statement: the BEGIN costs no extra round trip.
             SimpleQueryOperation begin = beginIfNeeded();
@@ -533,7 +543,7 @@ public class Connection implements AutoCloseable {
             if (begin != null && begin.error() != null) {
                 throw begin.error();
             }
-            return query.result();
+            return query;
         }
     }
 
@@ -660,19 +670,30 @@ public class Connection implements AutoCloseable {
      * connection; past that, statements are parsed each time).
      */
     QueryResult executePrepared(String sql, byte[][] params) {
+        return executePrepared(sql, params, null, true);
+    }
+
+    /**
+     * {@link #executePrepared(String, byte[][])} with the parameters' type OIDs for Parse (null: all left to
+     * the server); unless {@code prepare}, a statement not prepared yet is parsed unnamed, for this execution
+     * only (the JDBC layer's prepareThreshold).
+     */
+    QueryResult executePrepared(String sql, byte[][] params, int[] types, boolean prepare) {
         refuseInAsync("executePrepared");
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
-                op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.single(name, text, params));
+                op = runPrepared(sql, types, prepare,
+                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
             } catch (PgException e) {
                 // The server lost the statement (DEALLOCATE, DISCARD ALL): outside a transaction it is
                 // safe to prepare it again at once; inside one the transaction is already aborted.
                 if (!"26000".equals(e.sqlState()) || core.transactionStatus() != 'I') {
                     throw e;
                 }
-                op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.single(name, text, params));
+                op = runPrepared(sql, types, prepare,
+                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
             }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -686,14 +707,44 @@ public class Connection implements AutoCloseable {
      * (the rows commit or fail together in autocommit); returns the rows affected.
      */
     long executePreparedBatch(String sql, java.util.List<byte[][]> rows) {
+        return executePreparedBatch(sql, rows, null, true, null);
+    }
+
+    /**
+     * {@link #executePreparedBatch(String, List)} with type OIDs and the prepare choice of
+     * {@link #executePrepared(String, byte[][], int[], boolean)}; each execution's row count goes to
+     * {@code counts} (when not null) as it completes, failed or not, so a caller learns how far it got.
+     */
+    long executePreparedBatch(String sql, java.util.List<byte[][]> rows, int[] types, boolean prepare,
+                              long[] counts) {
         refuseInAsync("executeManyPrepared");
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
-            ExtendedQueryOperation op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.batch(name, text, rows));
+            ExtendedQueryOperation[] made = new ExtendedQueryOperation[1];
+            try {
+                runPrepared(sql, types, prepare,
+                        (name, text) -> made[0] = ExtendedQueryOperation.batch(name, text, rows, types));
+            } finally {
+                if (counts != null && made[0] != null) {
+                    long[] done = made[0].rowCounts();
+                    System.arraycopy(done, 0, counts, 0, Math.min(done.length, counts.length));
+                }
+            }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
             }
-            return op.rowCount();
+            return made[0].rowCount();
+        }
+    }
+
+    /** Parses {@code sql} unnamed and describes it, executing nothing: its parameter types and columns. */
+    ExtendedQueryOperation describe(String sql, int[] types) {
+        refuseInAsync("describe");
+        try (Lock ignored = enterForCommand()) {
+            ExtendedQueryOperation op = ExtendedQueryOperation.describe(sql, types);
+            transport.submit(op);
+            run(op);
+            return op;
         }
     }
 
@@ -701,12 +752,14 @@ public class Connection implements AutoCloseable {
      * Runs an operation on the statement prepared for {@code sql}, preparing it
      * first when it is not (yet) on the server, and keeps the cache in step.
      */
-    private ExtendedQueryOperation runPrepared(String sql,
+    private ExtendedQueryOperation runPrepared(String sql, int[] types, boolean prepare,
             java.util.function.BiFunction<String, String, ExtendedQueryOperation> make) {
-        String name = prepared.get(sql);
+        // The same text with other parameter types is another statement on the server.
+        String key = types == null || types.length == 0 ? sql : sql + '\0' + java.util.Arrays.toString(types);
+        String name = prepared.get(key);
         boolean parse = name == null;
         if (parse) {
-            name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
+            name = prepare && prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
         }
         ExtendedQueryOperation op = make.apply(name, parse ? sql : null);
         transport.submit(op);
@@ -715,12 +768,12 @@ public class Connection implements AutoCloseable {
         } catch (PgException e) {
             // A plan the server dropped or can no longer use (the table changed): prepare it again next time.
             if ("26000".equals(e.sqlState()) || "0A000".equals(e.sqlState())) {
-                prepared.remove(sql);
+                prepared.remove(key);
             }
             throw e;
         } finally {
             if (parse && op.parsed() && !name.isEmpty()) {
-                prepared.put(sql, name);
+                prepared.put(key, name);
             }
         }
         return op;
