@@ -61,8 +61,9 @@ class JdbcJdbiTest {
                     h.execute("DELETE FROM jdbc_jdbi_person");
                     throw new IllegalStateException("roll back");
                 }));
-                assertEquals(3, jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM jdbc_jdbi_person")
-                        .mapTo(Integer.class).one()));
+                int count = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM jdbc_jdbi_person")
+                        .mapTo(Integer.class).one());
+                assertEquals(3, count);
                 assertEquals("ADA", jdbi.withHandle(h -> h.createQuery("SELECT name FROM jdbc_jdbi_person WHERE id = 1")
                         .mapTo(String.class).one()));
                 return null;

@@ -59,7 +59,7 @@ class JdbcJooqTest {
                 ctx.batch(ctx.insertInto(BOOK, TITLE, PRICE).values((String) null, null))
                         .bind("Emma", new BigDecimal("5.00")).bind("Ulysses", new BigDecimal("12.50")).execute();
 
-                Result<Record> cheap = ctx.select(ID, TITLE, PRICE, PUBLISHED, REF, ADDED).from(BOOK)
+                Result<? extends Record> cheap = ctx.select(ID, TITLE, PRICE, PUBLISHED, REF, ADDED).from(BOOK)
                         .where(PRICE.lt(new BigDecimal("10"))).orderBy(TITLE).fetch();
                 assertEquals(List.of("Dune", "Emma"), cheap.getValues(TITLE));
                 assertEquals(LocalDate.of(1965, 8, 1), cheap.get(0).get(PUBLISHED));

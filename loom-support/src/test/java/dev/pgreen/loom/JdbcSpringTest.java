@@ -63,7 +63,7 @@ class JdbcSpringTest {
                         });
                 assertEquals(2, counts.length);
                 assertEquals(5, jdbc.queryForObject("SELECT count(*) FROM jdbc_spring_order", Integer.class));
-                assertEquals(List.of("a", "b"), jdbc.queryForList(
+                assertEquals(List.of("a", "b", "pen"), jdbc.queryForList(
                         "SELECT item FROM jdbc_spring_order WHERE amount < ? ORDER BY item", String.class, 3));
                 Map<String, Object> pen = named.queryForMap("SELECT * FROM jdbc_spring_order WHERE item = :item",
                         new MapSqlParameterSource("item", "pen"));
@@ -88,8 +88,9 @@ class JdbcSpringTest {
                 readOnly.setReadOnly(true);
                 assertThrows(Exception.class, () -> readOnly.executeWithoutResult(
                         status -> jdbc.update("DELETE FROM jdbc_spring_order")));
-                assertEquals(5, readOnly.execute(status -> jdbc.queryForObject(
-                        "SELECT count(*) FROM jdbc_spring_order", Integer.class)));
+                Integer readCount = readOnly.execute(status -> jdbc.queryForObject(
+                        "SELECT count(*) FROM jdbc_spring_order", Integer.class));
+                assertEquals(5, readCount);
                 return null;
             });
         }
