@@ -3,7 +3,6 @@ package dev.pgreen.jdbc;
 import dev.pgreen.IsolationLevel;
 import dev.pgreen.Row;
 import dev.pgreen.TransactionStatus;
-import dev.pgreen.errors.PgException;
 
 import java.sql.Array;
 import java.sql.Blob;
@@ -15,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLWarning;
 import java.sql.SQLXML;
 import java.sql.Savepoint;
@@ -28,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,21 +41,6 @@ final class JdbcConnection implements java.sql.Connection {
         T call() throws SQLException;
     }
 
-    /** Fires the network timeouts: a platform thread that only ever closes sockets (an abort never waits). */
-    private static final class Timer {
-        static final ScheduledExecutorService INSTANCE = create();
-
-        private static ScheduledExecutorService create() {
-            ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread th = new Thread(r, "pgreen-jdbc-network-timeout");
-                th.setDaemon(true);
-                return th;
-            });
-            t.setRemoveOnCancelPolicy(true);
-            return t;
-        }
-    }
-
     private final dev.pgreen.Connection pg;
     private final JdbcUrl.Options options;
     private final ReentrantLock countsLock = new ReentrantLock();
@@ -73,9 +52,7 @@ final class JdbcConnection implements java.sql.Connection {
     };
     private final AtomicInteger names = new AtomicInteger();
     private final TypeCatalog types = new TypeCatalog(this);
-    private volatile int networkTimeoutMillis;
-    private volatile boolean cancelRequested;
-    private volatile boolean networkTimedOut;
+    private final Calls calls;
     private SQLWarning warnings;
     private int holdability = ResultSet.CLOSE_CURSORS_AT_COMMIT;
     private String catalog;
@@ -84,6 +61,7 @@ final class JdbcConnection implements java.sql.Connection {
     JdbcConnection(dev.pgreen.Connection pg, JdbcUrl.Options options) {
         this.pg = pg;
         this.options = options;
+        this.calls = new Calls(pg);
         pg.setAutocommit(true);
     }
 
@@ -105,51 +83,19 @@ final class JdbcConnection implements java.sql.Connection {
         return run(body, null);
     }
 
-    /**
-     * Runs a call into pgreen: the statement's query timeout becomes pgreen's statement timeout (a cancel
-     * on the server when it passes), a network timeout aborts the connection, and pgreen's exceptions
-     * become JDBC's, a cancel caused by the query timeout a {@code SQLTimeoutException}.
-     */
+    /** Runs a call into pgreen with the statement's query timeout; see {@link Calls#run}. */
     <T> T run(SqlCall<T> body, JdbcStatement statement) throws SQLException {
-        int timeout = statement == null ? 0 : statement.getQueryTimeout();
-        if (timeout > 0) {
-            pg.setStatementTimeout(Duration.ofSeconds(timeout));
-        }
-        cancelRequested = false;
-        int network = networkTimeoutMillis;
-        ScheduledFuture<?> abort = network <= 0 ? null
-                : Timer.INSTANCE.schedule(this::abortForNetworkTimeout, network, TimeUnit.MILLISECONDS);
-        try {
-            return body.call();
-        } catch (PgException e) {
-            if (networkTimedOut) {
-                throw new SQLNonTransientConnectionException("the network timeout of " + network
-                        + " ms passed: the connection was aborted", "08006", e);
-            }
-            boolean timedOut = timeout > 0 && !cancelRequested && !Thread.currentThread().isInterrupted();
-            throw SqlExceptions.map(e, timedOut);
-        } finally {
-            if (abort != null) {
-                abort.cancel(false);
-            }
-            if (timeout > 0) {
-                pg.setStatementTimeout(null);
-            }
-        }
+        return calls.run(body, statement == null ? 0 : statement.getQueryTimeout());
     }
 
-    private void abortForNetworkTimeout() {
-        networkTimedOut = true;
-        pg.close();
-    }
-
-    /** Statement.cancel(): a cancel request for whatever runs on the connection now. */
+    /** Statement.cancel(): a cancel request for whatever runs on the connection now (from any thread). */
     void cancel(JdbcStatement statement) throws SQLException {
-        cancelRequested = true;
-        run(() -> {
+        calls.markCancelled();
+        try {
             pg.cancel();
-            return null;
-        });
+        } catch (dev.pgreen.errors.PgException e) {
+            throw SqlExceptions.map(e, false);
+        }
     }
 
     /**
@@ -210,26 +156,7 @@ final class JdbcConnection implements java.sql.Connection {
 
     /** The notices the server sent since they were last taken, as a warning chain (null: none). */
     SQLWarning drainNotices() {
-        List<String> notices = pg.notices();
-        SQLWarning head = null;
-        while (!notices.isEmpty()) {
-            String notice;
-            try {
-                notice = notices.remove(0);
-            } catch (IndexOutOfBoundsException raced) {
-                break;
-            }
-            int colon = notice.indexOf(":  ");
-            String severity = colon < 0 ? "NOTICE" : notice.substring(0, colon);
-            SQLWarning w = new SQLWarning((colon < 0 ? notice : notice.substring(colon + 3)).strip(),
-                    severity.equals("WARNING") ? "01000" : "00000");
-            if (head == null) {
-                head = w;
-            } else {
-                head.setNextWarning(w);
-            }
-        }
-        return head;
+        return Notices.drain(pg);
     }
 
     // ---- statements ----
@@ -316,10 +243,7 @@ final class JdbcConnection implements java.sql.Connection {
         return type;
     }
 
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        return JdbcSql.parse(sql, false, true).sql();
-    }
+    @Override public String nativeSQL(String sql) throws SQLException { return JdbcSql.parse(sql, false, true).sql(); }
 
     // ---- transactions ----
 
@@ -496,15 +420,8 @@ final class JdbcConnection implements java.sql.Connection {
         }
     }
 
-    @Override
-    public void close() {
-        pg.close();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return pg.isClosed();
-    }
+    @Override public void close() { pg.close(); }
+    @Override public boolean isClosed() { return pg.isClosed(); }
 
     /** Closes the connection at once, aborting a statement another thread runs (pgreen's close() does). */
     @Override
@@ -521,13 +438,13 @@ final class JdbcConnection implements java.sql.Connection {
         if (milliseconds < 0) {
             throw new SQLException("the network timeout must be 0 or more milliseconds", "22023");
         }
-        networkTimeoutMillis = milliseconds;
+        calls.setNetworkTimeout(milliseconds);
     }
 
     @Override
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
-        return networkTimeoutMillis;
+        return calls.networkTimeout();
     }
 
     @Override
@@ -640,35 +557,12 @@ final class JdbcConnection implements java.sql.Connection {
                 elements == null ? null : elements.clone());
     }
 
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        throw SqlExceptions.notSupported("createStruct");
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        throw SqlExceptions.notSupported("createClob");
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        throw SqlExceptions.notSupported("createBlob");
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        throw SqlExceptions.notSupported("createNClob");
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        throw SqlExceptions.notSupported("createSQLXML");
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() {
-        return new HashMap<>();
-    }
+    @Override public Struct createStruct(String typeName, Object[] attributes) throws SQLException { throw SqlExceptions.notSupported("createStruct"); }
+    @Override public Clob createClob() throws SQLException { throw SqlExceptions.notSupported("createClob"); }
+    @Override public Blob createBlob() throws SQLException { throw SqlExceptions.notSupported("createBlob"); }
+    @Override public NClob createNClob() throws SQLException { throw SqlExceptions.notSupported("createNClob"); }
+    @Override public SQLXML createSQLXML() throws SQLException { throw SqlExceptions.notSupported("createSQLXML"); }
+    @Override public Map<String, Class<?>> getTypeMap() { return new HashMap<>(); }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
@@ -710,13 +604,6 @@ final class JdbcConnection implements java.sql.Connection {
         throw new SQLException("not a wrapper for " + iface.getName(), "22023");
     }
 
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this) || iface.isInstance(pg);
-    }
-
-    @Override
-    public String toString() {
-        return "JdbcConnection(" + pg + ")";
-    }
+    @Override public boolean isWrapperFor(Class<?> iface) { return iface.isInstance(this) || iface.isInstance(pg); }
+    @Override public String toString() { return "JdbcConnection(" + pg + ")"; }
 }

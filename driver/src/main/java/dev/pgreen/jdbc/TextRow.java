@@ -67,6 +67,15 @@ final class TextRow extends Row {
         return v < 0 ? fallback : negative ? -v : v;
     }
 
+    /** PostgreSQL's boolean output, read in place: TRUE or FALSE for {@code t} or {@code f}, else null. */
+    Boolean tf(int i) {
+        if (raw.length(checked(i)) != 1) {
+            return null;
+        }
+        byte b = raw.body()[raw.start(i)];
+        return b == 't' ? Boolean.TRUE : b == 'f' ? Boolean.FALSE : null;
+    }
+
     /** The value typecast as pgreen casts it (API.md section 5), or null. */
     @Override
     public Object get(int i) {

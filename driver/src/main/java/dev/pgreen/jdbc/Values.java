@@ -38,6 +38,13 @@ final class Values {
     private Values() {}
 
     static boolean toBoolean(TextRow row, int i) throws SQLException {
+        if (row.isNull(i)) {
+            return false;
+        }
+        Boolean tf = row.tf(i);
+        if (tf != null) {
+            return tf;
+        }
         String s = row.text(i);
         if (s == null) {
             return false;

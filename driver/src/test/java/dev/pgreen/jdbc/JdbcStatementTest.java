@@ -151,6 +151,34 @@ class JdbcStatementTest {
     }
 
     @Test
+    void aStatementStaysPreparedFromItsFifthUseAsWithPgjdbc() throws SQLException {
+        try (Connection c = JdbcTesting.connect(server);
+             PreparedStatement ps = c.prepareStatement("SELECT ?::int * 2 AS twice");
+             PreparedStatement prepared = c.prepareStatement(
+                     "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%' || 'tw' || 'ice%' AND NOT from_sql")) {
+            for (int i = 1; i <= 6; i++) {
+                ps.setInt(1, i);
+                ResultSet rs = ps.executeQuery();
+                assertTrue(rs.next());
+                assertEquals(2 * i, rs.getInt("twice"));
+                ResultSet n = prepared.executeQuery();
+                n.next();
+                assertEquals(i < 5 ? 0 : 1, n.getInt(1), "after use " + i);
+            }
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(JdbcTesting.url(server, "prepareThreshold=0"));
+             PreparedStatement ps = c.prepareStatement("SELECT 1 AS never_prepared")) {
+            for (int i = 0; i < 6; i++) {
+                ps.executeQuery().close();
+            }
+            ResultSet n = c.createStatement().executeQuery(
+                    "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%never_prepared%' AND NOT from_sql");
+            n.next();
+            assertEquals(0, n.getInt(1));
+        }
+    }
+
+    @Test
     void maxRowsCutsTheResult() throws SQLException {
         try (Connection c = JdbcTesting.connect(server); Statement st = c.createStatement()) {
             st.setMaxRows(3);
