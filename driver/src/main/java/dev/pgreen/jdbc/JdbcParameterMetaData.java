@@ -75,10 +75,7 @@ final class JdbcParameterMetaData implements ParameterMetaData {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName(), "22023");
+        return SqlExceptions.unwrap(this, iface);
     }
 
     @Override

@@ -116,11 +116,6 @@ class JdbcPreparedStatement extends JdbcStatement implements PreparedStatement {
         batch.clear();
     }
 
-    @Override
-    public int[] executeBatch() throws SQLException {
-        return toInts(executeLargeBatch());
-    }
-
     /**
      * Every set of parameters against one prepared statement in one round trip; consecutive sets with the
      * same parameter types share a Parse. A failure stops the batch: the counts of the executions before

@@ -586,10 +586,7 @@ final class JdbcResultSet extends ReadOnlyResultSet {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName(), "22023");
+        return SqlExceptions.unwrap(this, iface);
     }
 
     @Override

@@ -81,6 +81,14 @@ final class SqlExceptions {
                 "08003") : new SQLException(what + " is closed", "55000");
     }
 
+    /** Wrapper.unwrap for an object that wraps nothing but itself. */
+    static <T> T unwrap(Object self, Class<T> iface) throws SQLException {
+        if (iface.isInstance(self)) {
+            return iface.cast(self);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName(), "22023");
+    }
+
     static SQLFeatureNotSupportedException notSupported(String what) {
         return new SQLFeatureNotSupportedException(what + " is not supported by pgreen's JDBC driver", "0A000");
     }
