@@ -615,25 +615,51 @@ public class Connection implements AutoCloseable {
         if (async) {
             return pipelined ? sendPipelinedAsync(sql, false, NO_PARAMS, cursor) : executeAsync(sql, cursor);
         }
-        try (Lock ignored = enterForCommand(pipelined ? InPipeline.SEND : InPipeline.SYNC)) {
-            commandText = sql;
-            if (!autocommit && LISTEN.matcher(sql).lookingAt()) {
-                listenUncommitted = true;
+        if (pipelined) {
+            try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+                noteCommand(sql);
+                if (pipeline != null) {
+                    cursor.pend(sendPipelined(sql, false, List.<byte[][]>of(NO_PARAMS), true));
+                    return null;
+                }
+                return runQuery(sql).result();
             }
-            if (pipelined && pipeline != null) {
-                cursor.pend(sendPipelined(sql, false, List.<byte[][]>of(NO_PARAMS), true));
-                return null;
-            }
-            // Pipelined with the statement: the BEGIN costs no extra round trip.
-            SimpleQueryOperation begin = beginIfNeeded();
-            SimpleQueryOperation query = new SimpleQueryOperation(sql);
-            transport.submit(query);
-            run(query);
-            if (begin != null && begin.error() != null) {
-                throw begin.error();
-            }
-            return query.result();
         }
+        return executeQuery(sql).result();
+    }
+
+    /** Runs {@code sql} (one or more statements) as {@link #execute} does; returns every statement's result. */
+    List<QueryResult> executeAll(String sql) {
+        refuseInAsync("executeAll");
+        return executeQuery(sql).results();
+    }
+
+    /** For the slow-statement log and the LISTEN-outside-autocommit warning. */
+    private void noteCommand(String sql) {
+        commandText = sql;
+        if (!autocommit && LISTEN.matcher(sql).lookingAt()) {
+            listenUncommitted = true;
+        }
+    }
+
+    private SimpleQueryOperation executeQuery(String sql) {
+        try (Lock ignored = enterForCommand()) {
+            noteCommand(sql);
+            return runQuery(sql);
+        }
+    }
+
+    /** Runs a simple query (after a pipelined BEGIN when one is needed); the caller holds the lock. */
+    private SimpleQueryOperation runQuery(String sql) {
+        // Pipelined with the statement: the BEGIN costs no extra round trip.
+        SimpleQueryOperation begin = beginIfNeeded();
+        SimpleQueryOperation query = new SimpleQueryOperation(sql);
+        transport.submit(query);
+        run(query);
+        if (begin != null && begin.error() != null) {
+            throw begin.error();
+        }
+        return query;
     }
 
     /**
@@ -745,24 +771,45 @@ public class Connection implements AutoCloseable {
         if (async && pipelined) {
             return sendPipelinedAsync(sql, true, params, cursor);
         }
-        refuseInAsync("executePrepared outside a pipeline");
-        try (Lock ignored = enterForCommand(pipelined ? InPipeline.SEND : InPipeline.SYNC)) {
-            commandText = sql;
-            if (pipelined && pipeline != null) {
-                cursor.pend(sendPipelined(sql, true, List.<byte[][]>of(params), true));
-                return null;
+        if (pipelined) {
+            try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+                commandText = sql;
+                if (pipeline != null) {
+                    cursor.pend(sendPipelined(sql, true, List.<byte[][]>of(params), true));
+                    return null;
+                }
             }
+        }
+        return executePrepared(sql, params, null, true);
+    }
+
+    /** {@link #executePrepared(String, byte[][], int[], boolean)} with the server inferring every type. */
+    QueryResult executePrepared(String sql, byte[][] params) {
+        return executePrepared(sql, params, null, true);
+    }
+
+    /**
+     * {@link #executePrepared(String, byte[][])} with the parameters' type OIDs for Parse (null: all left to
+     * the server); unless {@code prepare}, a statement not prepared yet is parsed unnamed, for this execution
+     * only (the JDBC layer's prepareThreshold).
+     */
+    QueryResult executePrepared(String sql, byte[][] params, int[] types, boolean prepare) {
+        refuseInAsync("executePrepared outside a pipeline");
+        try (Lock ignored = enterForCommand()) {
+            commandText = sql;
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
-                op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.single(name, text, params));
+                op = runPrepared(sql, types, prepare,
+                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
             } catch (PgException e) {
                 // The server lost the statement (DEALLOCATE, DISCARD ALL): outside a transaction it is
                 // safe to prepare it again at once; inside one the transaction is already aborted.
                 if (!"26000".equals(e.sqlState()) || core.transactionStatus() != 'I') {
                     throw e;
                 }
-                op = runPrepared(sql, (name, text) -> ExtendedQueryOperation.single(name, text, params));
+                op = runPrepared(sql, types, prepare,
+                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
             }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -772,15 +819,63 @@ public class Connection implements AutoCloseable {
     }
 
     /**
+     * Runs one prepared statement for every row of parameters in one round trip
+     * (the rows commit or fail together in autocommit); returns the rows affected.
+     */
+    long executePreparedBatch(String sql, java.util.List<byte[][]> rows) {
+        return executePreparedBatch(sql, rows, null, true, null);
+    }
+
+    /**
+     * {@link #executePreparedBatch(String, List)} with type OIDs and the prepare choice of
+     * {@link #executePrepared(String, byte[][], int[], boolean)}; each execution's row count goes to
+     * {@code counts} (when not null) as it completes, failed or not, so a caller learns how far it got.
+     */
+    long executePreparedBatch(String sql, java.util.List<byte[][]> rows, int[] types, boolean prepare,
+                              long[] counts) {
+        refuseInAsync("executeManyPrepared");
+        try (Lock ignored = enterForCommand()) {
+            SimpleQueryOperation begin = beginIfNeeded();
+            ExtendedQueryOperation[] made = new ExtendedQueryOperation[1];
+            try {
+                runPrepared(sql, types, prepare,
+                        (name, text) -> made[0] = ExtendedQueryOperation.batch(name, text, rows, types));
+            } finally {
+                if (counts != null && made[0] != null) {
+                    long[] done = made[0].rowCounts();
+                    System.arraycopy(done, 0, counts, 0, Math.min(done.length, counts.length));
+                }
+            }
+            if (begin != null && begin.error() != null) {
+                throw begin.error();
+            }
+            return made[0].rowCount();
+        }
+    }
+
+    /** Parses {@code sql} unnamed and describes it, executing nothing: its parameter types and columns. */
+    ExtendedQueryOperation describe(String sql, int[] types) {
+        refuseInAsync("describe");
+        try (Lock ignored = enterForCommand()) {
+            ExtendedQueryOperation op = ExtendedQueryOperation.describe(sql, types);
+            transport.submit(op);
+            run(op);
+            return op;
+        }
+    }
+
+    /**
      * Runs an operation on the statement prepared for {@code sql}, preparing it
      * first when it is not (yet) on the server, and keeps the cache in step.
      */
-    private ExtendedQueryOperation runPrepared(String sql,
+    private ExtendedQueryOperation runPrepared(String sql, int[] types, boolean prepare,
             java.util.function.BiFunction<String, String, ExtendedQueryOperation> make) {
-        String name = prepared.get(sql);
+        // The same text with other parameter types is another statement on the server.
+        String key = types == null || types.length == 0 ? sql : sql + '\0' + java.util.Arrays.toString(types);
+        String name = prepared.get(key);
         boolean parse = name == null;
         if (parse) {
-            name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
+            name = prepare && prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
         }
         ExtendedQueryOperation op = make.apply(name, parse ? sql : null);
         transport.submit(op);
@@ -789,12 +884,12 @@ public class Connection implements AutoCloseable {
         } catch (PgException e) {
             // A plan the server dropped or can no longer use (the table changed): prepare it again next time.
             if (isStalePlan(e)) {
-                prepared.remove(sql);
+                prepared.remove(key);
             }
             throw e;
         } finally {
             if (parse && op.parsed() && !name.isEmpty()) {
-                prepared.put(sql, name);
+                prepared.put(key, name);
             }
         }
         return op;

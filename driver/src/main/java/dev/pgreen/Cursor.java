@@ -8,6 +8,7 @@ import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.BackendMessage.DataRow;
 import dev.pgreen.protocol.BackendMessage.Field;
 import dev.pgreen.protocol.CopyOperation;
+import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.typecast.Oids;
@@ -502,12 +503,20 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     Row makeRow(DataRow raw) {
-        Typecaster[] cs = casters;
-        Object[] values = new Object[cs.length];
+        return newRow(raw, casters, columnIndex);
+    }
+
+    /**
+     * Builds a row from its bytes as the server sent them (UTF-8 text, one typecaster per column). The
+     * default casts every value at once and calls {@link #newRow(Object[], Map)}; a subclass may keep the
+     * text and cast lazily, as the JDBC layer does for {@code getString} and {@code getInt}.
+     */
+    protected Row newRow(DataRow raw, Typecaster[] casters, Map<String, Integer> columnIndex) {
+        Object[] values = new Object[casters.length];
         byte[] body = raw.body();
         for (int i = 0; i < values.length; i++) {
             // From the row's bytes: the built-ins parse them in place, other casters get the String.
-            values[i] = cs[i].cast(body, raw.start(i), raw.length(i), this);
+            values[i] = casters[i].cast(body, raw.start(i), raw.length(i), this);
         }
         return newRow(values, columnIndex);
     }
@@ -664,6 +673,79 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
                     + rows.size() + ")");
         }
         rowNumber = (int) target;
+    }
+
+    // ---- for subclasses that run statements as JDBC does (dev.pgreen.jdbc) ----
+
+    /**
+     * Executes a statement written with {@code $1, $2...}, its parameters bound on the server as UTF-8 text
+     * (null for NULL), each declared of the type with that OID in {@code types} (0, or a null array: left to
+     * the server). With {@code prepare} the statement stays prepared on the connection, as
+     * {@link #executePrepared(String, Object...)} keeps it; without, one not prepared yet is parsed unnamed.
+     */
+    protected final Cursor executeBound(String sql, byte[][] params, int[] types, boolean prepare) {
+        ensureOpen();
+        requireUnnamed("executeBound");
+        reset();
+        query = sql;
+        setResult(conn.executePrepared(sql, params, types, prepare));
+        return this;
+    }
+
+    /**
+     * {@link #executeBound} once per row of parameters, in one round trip; returns the rows affected in all.
+     * Each execution's row count lands in {@code counts} as it completes, also when a later one fails.
+     */
+    protected final long executeBoundBatch(String sql, List<byte[][]> paramRows, int[] types, boolean prepare,
+                                           long[] counts) {
+        ensureOpen();
+        requireUnnamed("executeBoundBatch");
+        reset();
+        query = sql;
+        rowCount = conn.executePreparedBatch(sql, paramRows, types, prepare, counts);
+        return rowCount;
+    }
+
+    /**
+     * Executes {@code sql} as written (one or more statements, no placeholders) and returns every
+     * statement's result, in order; the cursor shows the first one ({@link #showResult} another).
+     */
+    protected final List<QueryResult> executeAll(String sql) {
+        ensureOpen();
+        requireUnnamed("executeAll");
+        if (sql == null || sql.isBlank()) {
+            throw new ProgrammingException("can't execute an empty query");
+        }
+        reset();
+        query = sql;
+        List<QueryResult> results = conn.executeAll(sql);
+        if (!results.isEmpty()) {
+            setResult(results.getFirst());
+        }
+        return results;
+    }
+
+    /** Makes {@code result} (one of {@link #executeAll}'s) the cursor's current result. */
+    protected final void showResult(QueryResult result) {
+        reset();
+        setResult(result);
+    }
+
+    /** The parameter types the server infers for {@code sql} ({@code $n} placeholders) and its columns. */
+    protected final ExtendedQueryOperation describe(String sql, int[] types) {
+        ensureOpen();
+        return conn.describe(sql, types);
+    }
+
+    /** The current result's columns as the server described them (table OID, column number...), or null. */
+    protected final List<Field> resultFields() {
+        return fields;
+    }
+
+    private void requireUnnamed(String what) {
+        if (name != null) {
+            throw new ProgrammingException("can't call " + what + "() on named cursors");
+        }
     }
 
     // ---- COPY ----

@@ -25,6 +25,10 @@ public final class Bench {
         WORKLOADS.put("W5", W5NotifyLatency::new);
         WORKLOADS.put("W7", W7Greenness::new);
         WORKLOADS.put("W8", W8PipelineLatency::new);
+        // W1, W2 and W3 through JDBC: the same JDBC code on jdbc:pgreen: and on pgjdbc.
+        WORKLOADS.put("W1j", JdbcWorkloads.W1::new);
+        WORKLOADS.put("W2j", JdbcWorkloads.W2::new);
+        WORKLOADS.put("W3j", JdbcWorkloads.W3::new);
     }
 
     private Bench() {}

@@ -80,6 +80,11 @@ final class Servers {
         return user;
     }
 
+    /** The same server as a {@code jdbc:pgreen:} URL (pgreen's JDBC driver). */
+    String pgreenJdbcUrl() {
+        return jdbcUrl.replaceFirst("^jdbc:postgresql:", "jdbc:pgreen:");
+    }
+
     /** pgbench -i -s 10 data (W3), made once on the local server. */
     void ensurePgbenchData() throws Exception {
         try (java.sql.Connection c = jdbc(); java.sql.Statement st = c.createStatement();
@@ -103,6 +108,16 @@ final class Servers {
 
     java.sql.Connection jdbc() throws java.sql.SQLException {
         return jdbc(null, null);
+    }
+
+    /** A connection through whichever JDBC driver takes {@code url}, as this server's user. */
+    java.sql.Connection jdbc(String url) throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        return java.sql.DriverManager.getConnection(url, p);
     }
 
     /** A pgjdbc connection, with one extra connection property when {@code key} is not null. */

@@ -32,6 +32,13 @@ public final class ExtendedQueryOperation implements Operation {
     private final Consumer<ExtendedQueryOperation> onComplete;
     private int answered;
     private volatile boolean complete;
+    /** The parameters' type OIDs sent with Parse (null: all left to the server). */
+    private final int[] types;
+    /** Parse and Describe only, nothing executed: the parameter types and the result's columns. */
+    private final boolean describeOnly;
+    private int[] parameterTypes;
+    private long[] rowCounts = new long[0];
+    private int executedCount;
     private List<Field> fields;
     private final List<DataRow> rows = new ArrayList<>();
     private String commandTag;
@@ -41,12 +48,28 @@ public final class ExtendedQueryOperation implements Operation {
 
     /** One execution whose result is kept. {@code sql} is null when the statement is already prepared. */
     public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params) {
-        return new ExtendedQueryOperation(statementName, sql, List.<byte[][]>of(params), true, false, null);
+        return single(statementName, sql, params, null);
+    }
+
+    /** {@link #single(String, String, byte[][])} with the parameters' type OIDs for Parse (null: none). */
+    public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params, int[] types) {
+        return new ExtendedQueryOperation(statementName, sql, List.<byte[][]>of(params), true, types, false, false, null);
     }
 
     /** One execution per row of parameters, counting the rows affected. */
     public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows) {
-        return new ExtendedQueryOperation(statementName, sql, paramRows, false, false, null);
+        return batch(statementName, sql, paramRows, null);
+    }
+
+    /** {@link #batch(String, String, List)} with the parameters' type OIDs for Parse (null: none). */
+    public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows,
+                                               int[] types) {
+        return new ExtendedQueryOperation(statementName, sql, paramRows, false, types, false, false, null);
+    }
+
+    /** Parse (unnamed) and Describe: what the server infers for the parameters and the result; runs nothing. */
+    public static ExtendedQueryOperation describe(String sql, int[] types) {
+        return new ExtendedQueryOperation("", sql, List.of(), false, types, true, false, null);
     }
 
     /**
@@ -55,11 +78,11 @@ public final class ExtendedQueryOperation implements Operation {
      */
     public static ExtendedQueryOperation pipelined(String statementName, String sql, List<byte[][]> paramRows,
             boolean keepResult, Consumer<ExtendedQueryOperation> onComplete) {
-        return new ExtendedQueryOperation(statementName, sql, paramRows, keepResult, true, onComplete);
+        return new ExtendedQueryOperation(statementName, sql, paramRows, keepResult, null, false, true, onComplete);
     }
 
     private ExtendedQueryOperation(String statementName, String sql, List<byte[][]> paramRows, boolean keepResult,
-            boolean pipelined, Consumer<ExtendedQueryOperation> onComplete) {
+            int[] types, boolean describeOnly, boolean pipelined, Consumer<ExtendedQueryOperation> onComplete) {
         this.statementName = statementName;
         this.sql = sql;
         this.paramRows = paramRows;
@@ -67,12 +90,17 @@ public final class ExtendedQueryOperation implements Operation {
         this.keepResult = keepResult;
         this.pipelined = pipelined;
         this.onComplete = onComplete;
+        this.types = types;
+        this.describeOnly = describeOnly;
     }
 
     @Override
     public void start(FrontendEncoder out) {
         if (sql != null) {
-            out.parse(statementName, sql);
+            out.parse(statementName, sql, types);
+        }
+        if (describeOnly) {
+            out.describeStatement(statementName);
         }
         for (byte[][] params : paramRows) {
             out.bind(statementName, params);
@@ -94,6 +122,7 @@ public final class ExtendedQueryOperation implements Operation {
             case ParseComplete p -> parsed = true;
             case BindComplete b -> { }
             case NoData n -> { }
+            case ParameterDescription p -> parameterTypes = p.typeOids();
             case RowDescription d -> fields = d.fields();
             case DataRow r -> {
                 if (keepResult) rows.add(r);
@@ -102,6 +131,10 @@ public final class ExtendedQueryOperation implements Operation {
                 commandTag = c.tag();
                 long n = new QueryResult(null, List.of(), c.tag()).rowCount();
                 if (n >= 0) rowCount = (rowCount < 0 ? 0 : rowCount) + n;
+                if (executedCount == rowCounts.length) {
+                    rowCounts = java.util.Arrays.copyOf(rowCounts, Math.max(4, 2 * executedCount));
+                }
+                rowCounts[executedCount++] = n;
                 return executed();
             }
             case EmptyQueryResponse e -> {
@@ -182,6 +215,21 @@ public final class ExtendedQueryOperation implements Operation {
     /** Rows affected by all the executions together, -1 when none reported a count. */
     public long rowCount() {
         return rowCount;
+    }
+
+    /** Rows affected by each execution that completed, in order (-1 where the command reports none). */
+    public long[] rowCounts() {
+        return java.util.Arrays.copyOf(rowCounts, executedCount);
+    }
+
+    /** A described statement's parameter type OIDs, or null before the server has sent them. */
+    public int[] parameterTypes() {
+        return parameterTypes;
+    }
+
+    /** A described statement's result columns, or null when it returns no rows. */
+    public List<Field> fields() {
+        return fields;
     }
 
     @Override

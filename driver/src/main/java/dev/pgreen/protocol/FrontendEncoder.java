@@ -168,10 +168,28 @@ public final class FrontendEncoder {
 
     /** Parse: a prepared statement (unnamed when {@code name} is empty), parameter types left to the server. */
     public void parse(String name, String sql) {
+        parse(name, sql, null);
+    }
+
+    /** Parse with the parameters' type OIDs (0: left to the server); null or empty leaves them all to it. */
+    public void parse(String name, String sql, int[] types) {
         begin('P');
         cstring(name);
         cstring(sql);
-        int16(0);
+        int n = types == null ? 0 : types.length;
+        int16(n);
+        for (int i = 0; i < n; i++) {
+            int32(types[i]);
+        }
+        end();
+    }
+
+    /** Describe a prepared statement: the server answers ParameterDescription, then RowDescription or NoData. */
+    public void describeStatement(String name) {
+        begin('D');
+        ensure(1);
+        out.put((byte) 'S');
+        cstring(name);
         end();
     }
 

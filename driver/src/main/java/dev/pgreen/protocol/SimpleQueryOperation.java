@@ -17,6 +17,7 @@ public final class SimpleQueryOperation implements Operation {
     private List<Field> fields;
     private List<DataRow> rows = new ArrayList<>();
     private QueryResult result;
+    private final List<QueryResult> results = new ArrayList<>(1);
     private PgException error;
     private long totalRowCount = -1;
 
@@ -39,6 +40,7 @@ public final class SimpleQueryOperation implements Operation {
             case DataRow r -> rows.add(r);
             case CommandComplete c -> {
                 result = new QueryResult(fields, fields == null ? List.of() : rows, c.tag());
+                results.add(result);
                 long n = result.rowCount();
                 if (n >= 0) {
                     totalRowCount = (totalRowCount < 0 ? 0 : totalRowCount) + n;
@@ -94,6 +96,11 @@ public final class SimpleQueryOperation implements Operation {
     /** The last statement's result; null when the query failed or is not complete. */
     public QueryResult result() {
         return error == null ? result : null;
+    }
+
+    /** Every statement's result in order (JDBC's getMoreResults); empty when the query failed. */
+    public List<QueryResult> results() {
+        return error == null ? List.copyOf(results) : List.of();
     }
 
     /** The rows affected by all the statements together (-1 when none reported a count). */

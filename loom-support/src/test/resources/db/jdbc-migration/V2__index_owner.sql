@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX account_owner_idx ON account (lower(owner));
