@@ -157,7 +157,7 @@ class KeywordsTest {
     @Test
     void unknownKeywordsStayErrors() {
         var e = assertThrows(ProgrammingException.class, () -> Pgreen.connect("host=127.0.0.1 sslmod=require"));
-        assertEquals("invalid dsn: invalid connection option \"sslmod\"", e.getMessage());
+        assertEquals("invalid dsn: invalid connection option \"sslmod\" (did you mean \"sslmode\"?)", e.getMessage());
         var uri = assertThrows(ProgrammingException.class,
                 () -> Pgreen.connect("postgresql://127.0.0.1/db?target_session_attr=primary"));
         assertTrue(uri.getMessage().contains("target_session_attr"), uri.getMessage());

@@ -210,6 +210,11 @@ public final class DsnParser {
         while (end > start && isSpace(dsn.charAt(end - 1))) {
             end--;
         }
+        if (dsn.regionMatches(true, start, "jdbc:", 0, 5)) {
+            // Never echo the URL: it may hold a password.
+            throw invalid("a JDBC URL is not a libpq connection string: drop the \"jdbc:...\" prefix and write "
+                    + "postgresql://user@host:port/dbname?key=value (or use the JDBC driver, jdbc:pgreen://...)");
+        }
         for (String prefix : URI_PREFIXES) {
             if (dsn.startsWith(prefix, start)) {
                 var parser = new DsnParser(dsn, start + prefix.length(), end);
@@ -262,13 +267,56 @@ public final class DsnParser {
             boolean quoted = pos < end && dsn.charAt(pos) == '\'';
             String value = quoted ? quotedValue() : bareValue();
             if (!KEYWORDS.contains(key)) {
-                throw invalid(afterBarePassword
-                        ? "invalid connection option" + AFTER_PASSWORD
-                        : "invalid connection option \"" + key + "\"");
+                // After an unquoted password the token may be the rest of the password: name it only when it
+                // is clearly a mistyped keyword.
+                boolean named = !afterBarePassword || (OPTION_NAME.matcher(key).matches() && nearest(key) != null);
+                throw invalid(named
+                        ? "invalid connection option \"" + key + "\"" + didYouMean(key)
+                        : "invalid connection option" + AFTER_PASSWORD);
             }
             add(key, value, valueStart, pos);
             afterBarePassword = key.equals("password") && !quoted;
         }
+    }
+
+    private static final java.util.regex.Pattern OPTION_NAME = java.util.regex.Pattern.compile("[a-z][a-z_]*");
+
+    /** The keyword one edit from {@code key} (two for a long one), or null. */
+    private static String nearest(String key) {
+        String best = null;
+        int bestDistance = key.length() >= 8 ? 3 : 2;
+        for (String k : KEYWORDS) {
+            int d = editDistance(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static String didYouMean(String key) {
+        String k = nearest(key);
+        return k == null ? "" : " (did you mean \"" + k + "\"?)";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private String quotedValue() {

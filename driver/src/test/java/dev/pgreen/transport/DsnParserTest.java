@@ -291,4 +291,28 @@ class DsnParserTest {
                 () -> DsnParser.checkParameter("connect_timeout", "soon"));
         assertTrue(timeout.getMessage().contains("\"soon\""), timeout.getMessage());
     }
+
+    @Test
+    void aMistypedOptionAfterAPasswordIsNamedWhenItIsClearlyAKeyword() {
+        ProgrammingException e = assertThrows(ProgrammingException.class,
+                () -> DsnParser.parse("password=s3cret dbnme=shop"));
+        assertTrue(e.getMessage().contains("\"dbnme\"") && e.getMessage().contains("did you mean \"dbname\""),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        // "word" could be the rest of a password with a space in it: not named.
+        ProgrammingException rest = assertThrows(ProgrammingException.class,
+                () -> DsnParser.parse("password=pass word=x"));
+        assertFalse(rest.getMessage().contains("word\""), rest.getMessage());
+        assertTrue(rest.getMessage().contains("after the password value"), rest.getMessage());
+        ProgrammingException typo = assertThrows(ProgrammingException.class, () -> DsnParser.parse("sslmod=require"));
+        assertTrue(typo.getMessage().contains("did you mean \"sslmode\""), typo.getMessage());
+    }
+
+    @Test
+    void aJdbcUrlGetsAHintAndIsNotEchoed() {
+        ProgrammingException e = assertThrows(ProgrammingException.class,
+                () -> DsnParser.parse("jdbc:postgresql://db.example:5432/shop?password=s3cret"));
+        assertTrue(e.getMessage().contains("JDBC URL") && e.getMessage().contains("postgresql://"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret") || e.getMessage().contains("db.example"), e.getMessage());
+    }
 }
