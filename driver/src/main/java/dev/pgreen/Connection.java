@@ -1160,6 +1160,12 @@ public class Connection implements AutoCloseable {
         return asyncQuery != null;
     }
 
+    /** Whether the asynchronous query under way is {@code cursor}'s. */
+    boolean isExecutingFor(Cursor cursor) {
+        AsyncQuery q = asyncQuery;
+        return q != null && q.cursor() == cursor;
+    }
+
     public TransactionStatus transactionStatus() {
         if (transport.isClosed()) {
             return TransactionStatus.UNKNOWN;

@@ -68,14 +68,21 @@ public suspend fun connectSuspending(dsn: String): Connection {
  * and usable at once; inside [transaction] the transaction is then failed and
  * is rolled back by it.
  *
- * @throws ProgrammingException on a synchronous connection (use it with [connectSuspending]), or when another
- *   query is still under way on the connection
+ * Coroutines sharing the connection take turns, first come first served: this
+ * suspends while another coroutine's statement runs (or its [transaction] is
+ * open), instead of failing. Cancelled while waiting for its turn, it just
+ * stops waiting: nothing was sent.
+ *
+ * @throws ProgrammingException on a synchronous connection (use it with [connectSuspending]), or when a
+ *   query started without this module (`Cursor.execute`) is still under way on the connection
  */
 public suspend fun Cursor.executeSuspending(sql: String, vararg args: Any?): Cursor {
     val conn = requireAsync(connection(), "executeSuspending")
-    currentCoroutineContext().ensureActive()
-    execute(sql, *args)
-    conn.pollUntilOk()
+    conn.withTurn {
+        currentCoroutineContext().ensureActive()
+        execute(sql, *args)
+        conn.pollUntilOk()
+    }
     return this
 }
 
@@ -88,9 +95,11 @@ public suspend fun Cursor.executeSuspending(sql: String, vararg args: Any?): Cur
  */
 public suspend fun Cursor.executeSuspending(sql: String, args: Map<String, *>): Cursor {
     val conn = requireAsync(connection(), "executeSuspending")
-    currentCoroutineContext().ensureActive()
-    execute(sql, args)
-    conn.pollUntilOk()
+    conn.withTurn {
+        currentCoroutineContext().ensureActive()
+        execute(sql, args)
+        conn.pollUntilOk()
+    }
     return this
 }
 
@@ -125,12 +134,21 @@ public suspend fun Connection.pollUntilOk() {
  * transaction: it is rolled back and [InternalException] (SQLSTATE 25P02, as
  * the server's "current transaction is aborted") is raised instead of a commit.
  *
+ * The transaction holds the connection's turn from `BEGIN` to the end: other
+ * coroutines' statements on the connection wait until it is over, while the
+ * block's own (and those of coroutines it starts) take turns among themselves.
+ *
  * Cancellation: a statement in progress is cancelled on the server (see
  * [executeSuspending]), the transaction is rolled back under [NonCancellable],
  * and the [CancellationException] is rethrown; the connection is idle and usable.
+ * Cancelled while waiting for the connection's turn, it just stops waiting.
  */
 public suspend fun <T> Connection.transaction(block: suspend (Connection) -> T): T {
     requireAsync(this, "transaction")
+    return withConnectionHeld { runTransaction(block) }
+}
+
+private suspend fun <T> Connection.runTransaction(block: suspend (Connection) -> T): T {
     if (transactionStatus() != TransactionStatus.IDLE) {
         throw ProgrammingException("transaction() needs an idle connection; it is ${transactionStatus()}" +
             " (transactions do not nest: use a SAVEPOINT inside the block)")
@@ -167,8 +185,11 @@ public suspend fun <T> Connection.transaction(block: suspend (Connection) -> T):
  * Cancellation: the wait ends at once with [CancellationException]; nothing was
  * sent to the server, so nothing is cancelled there and the connection stays usable.
  *
+ * Its reads take turns with the connection's statements (see [executeSuspending]):
+ * while another coroutine's statement runs, it waits for that to end.
+ *
  * @throws ProgrammingException on a synchronous connection (use [Connection.awaitNotifies] there), or while a
- *   query is under way on the connection
+ *   query started without this module (`Cursor.execute`) is under way on the connection
  */
 public suspend fun Connection.awaitNotification(timeout: Duration = Duration.INFINITE): Notify? {
     requireAsync(this, "awaitNotification")
@@ -176,12 +197,14 @@ public suspend fun Connection.awaitNotification(timeout: Duration = Duration.INF
     return withTimeoutOrNull(timeout) {
         var found: Notify? = null
         while (found == null) {
-            if (isExecuting) {
-                throw ProgrammingException("awaitNotification: a query is under way on the connection; finish it first")
+            // In turn with the connection's statements (their polls also land notifications in notifies()).
+            val state = withTurn {
+                if (isExecuting) {
+                    throw ProgrammingException("awaitNotification: a query is under way on the connection; finish it first")
+                }
+                // Reads what has arrived (notifications land in notifies()); nothing is sent.
+                poll().also { found = takeNotification() }
             }
-            // Reads what has arrived (notifications land in notifies()); nothing is sent.
-            val state = poll()
-            found = takeNotification()
             if (found == null) {
                 awaitReady(channel(), if (state == PollState.OK) PollState.READ else state)
             }
