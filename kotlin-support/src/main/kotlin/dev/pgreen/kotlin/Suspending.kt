@@ -125,6 +125,9 @@ public suspend fun Connection.pollUntilOk() {
 
 /**
  * Runs [block] inside a transaction: `BEGIN`, then the block, then `COMMIT`;
+ * `conn.transaction { execute("UPDATE ...") }` runs statements through its
+ * [TransactionScope] receiver, `conn.transaction { c -> ... }` gets the
+ * connection as before;
  * `ROLLBACK` instead when the block throws (the exception is rethrown, a failed
  * rollback added to it as suppressed). Returns what the block returned.
  * Asynchronous connections are in autocommit, so the statements are sent as
@@ -143,19 +146,19 @@ public suspend fun Connection.pollUntilOk() {
  * and the [CancellationException] is rethrown; the connection is idle and usable.
  * Cancelled while waiting for the connection's turn, it just stops waiting.
  */
-public suspend fun <T> Connection.transaction(block: suspend (Connection) -> T): T {
+public suspend fun <T> Connection.transaction(block: suspend TransactionScope.(Connection) -> T): T {
     requireAsync(this, "transaction")
     return withConnectionHeld { runTransaction(block) }
 }
 
-private suspend fun <T> Connection.runTransaction(block: suspend (Connection) -> T): T {
+private suspend fun <T> Connection.runTransaction(block: suspend TransactionScope.(Connection) -> T): T {
     if (transactionStatus() != TransactionStatus.IDLE) {
         throw ProgrammingException("transaction() needs an idle connection; it is ${transactionStatus()}" +
             " (transactions do not nest: use a SAVEPOINT inside the block)")
     }
     runStatement("BEGIN")
     val result = try {
-        block(this)
+        TransactionScope(this).block(this)
     } catch (e: Throwable) {
         rollbackAfter(e)
         throw e
@@ -264,7 +267,7 @@ public suspend fun awaitReady(channel: SelectableChannel, state: PollState) {
 
 // ---- internals ----
 
-private fun requireAsync(conn: Connection, what: String): Connection {
+internal fun requireAsync(conn: Connection, what: String): Connection {
     if (!conn.isAsync) {
         throw ProgrammingException("$what needs an asynchronous connection (connectSuspending or Pgreen.connectAsync);" +
             " a synchronous one blocks its thread in its wait callback")
@@ -273,7 +276,7 @@ private fun requireAsync(conn: Connection, what: String): Connection {
 }
 
 /** poll() until OK, suspending for every READ or WRITE; a server error is raised by poll(). */
-private suspend fun Connection.driveToOk() {
+internal suspend fun Connection.driveToOk() {
     var state = poll()
     while (state != PollState.OK) {
         awaitReadyWithin(state)

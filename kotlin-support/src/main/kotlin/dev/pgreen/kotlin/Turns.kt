@@ -67,3 +67,7 @@ internal suspend fun <T> Connection.withConnectionHeld(block: suspend () -> T): 
     val outer = currentCoroutineContext()[HeldConnections]?.held ?: emptyMap()
     withContext(HeldConnections(outer + (this to Mutex()))) { block() }
 }
+
+/** Whether the current coroutine runs inside a block that holds this connection's turn (a [transaction]). */
+internal suspend fun Connection.isHeldHere(): Boolean =
+    currentCoroutineContext()[HeldConnections]?.held?.containsKey(this) == true
