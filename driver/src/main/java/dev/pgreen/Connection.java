@@ -305,6 +305,10 @@ public class Connection implements AutoCloseable {
             }
         }
         if (state == PollState.OK && pending != null && async) {
+            if (pending.op() instanceof CopyOperation copy && !copy.isComplete()) {
+                // The COPY waits for its caller: input to supply, or rows to take (AsyncCopy).
+                return state;
+            }
             asyncQuery = null;
             cancelledAt = 0;
             statementDeadline = 0;
@@ -760,6 +764,32 @@ public class Connection implements AutoCloseable {
         // for READ at once, must find the statement sent. What does not fit goes out with the next poll().
         transport.step();
         return null;
+    }
+
+    // ---- COPY on asynchronous connections (AsyncCopy) ----
+
+    /** Sends a COPY on an asynchronous connection; {@link #poll()} then drives it, as a query. */
+    void startAsyncCopy(CopyOperation op) {
+        if (!async) {
+            throw new ProgrammingException("AsyncCopy needs an asynchronous connection: "
+                    + "use Cursor.copyFrom, copyTo or copyExpert on this one");
+        }
+        if (asyncQuery != null || core.hasInFlight()) {
+            throw new ProgrammingException("another command is already in progress: "
+                    + "poll() the asynchronous connection until OK first");
+        }
+        ensureOpen();
+        Duration timeout = statementTimeout;
+        statementDeadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        transport.submit(op);
+        asyncQuery = new AsyncQuery(op, null);
+        transport.step();
+    }
+
+    /** Runs a step of a COPY's caller (supplying input, taking rows) under the I/O lock. */
+    void copyIo(java.util.function.Consumer<dev.pgreen.protocol.FrontendEncoder> step) {
+        ensureOpen();
+        transport.withIo(() -> step.accept(core.encoder()));
     }
 
     // ---- streams of rows (Cursor.stream) ----
