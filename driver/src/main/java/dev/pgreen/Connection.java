@@ -566,7 +566,10 @@ public class Connection implements AutoCloseable {
      * waits, never inside a step: a slow stream holds up only this thread.
      */
     String copy(CopyOperation op, InputStream in, OutputStream out) {
-        refuseInAsync("COPY");
+        if (async) {
+            throw new ProgrammingException("COPY from and to streams cannot be used in asynchronous mode: use AsyncCopy"
+                    + " (in Kotlin, copyFromSuspending and copyToSuspending)");
+        }
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
             transport.submit(op);

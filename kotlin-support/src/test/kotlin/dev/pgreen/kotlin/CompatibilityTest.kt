@@ -55,6 +55,7 @@ class CompatibilityTest {
         val CONSUMER = """
             import dev.pgreen.Connection
             import dev.pgreen.kotlin.*
+            import kotlinx.coroutines.flow.flowOf
             import kotlinx.coroutines.flow.toList
             import kotlin.time.Duration.Companion.seconds
 
@@ -63,8 +64,13 @@ class CompatibilityTest {
                 try {
                     conn.cursor().executeSuspending("SELECT %s", 1)
                     conn.transaction { c -> c.cursor().executeSuspending("SELECT 1") }
+                    val id: Int = conn.transaction { execute("SELECT 1 AS id").fetchOne()!!.get<Int>("id") }
                     conn.awaitNotification(1.seconds)
-                    return conn.queryFlow("SELECT 1").toList().map { it.get(0) }
+                    conn.streamFlow("SELECT %s", id, fetchSize = 10).toList()
+                    conn.copyToFlow("COPY (SELECT 1) TO STDOUT").toList()
+                    conn.copyFromSuspending("COPY t FROM STDIN", flowOf(byteArrayOf()))
+                    PgPool(dsn, maxSize = 2).use { pool -> pool.withConnection { it.backendPid() } + pool.stats().size }
+                    return conn.queryFlow("SELECT 1").toList().map { it.getOrNull<Int>(0) }
                 } finally {
                     conn.close()
                 }
