@@ -141,5 +141,42 @@ class PoolTest {
         assertEquals(0, pool.stats().size)
     }
 
+    @Test
+    fun `callers cancelled or timed out while waiting leave nothing borrowed or lost`() = runBlocking(Dispatchers.Default) {
+        PgPool(dsn, maxSize = 3, acquireTimeout = 50.milliseconds).use { pool ->
+            val random = java.util.Random(12)
+            val served = AtomicInteger()
+            val jobs = (1..300).map { i ->
+                val delayMs = random.nextInt(5).toLong()
+                val cancelAfter = random.nextInt(40).toLong()
+                launch {
+                    val work = launch {
+                        runCatching {
+                            pool.withConnection { c ->
+                                c.cursor().executeSuspending("SELECT %s", i)
+                                delay(delayMs)
+                                served.incrementAndGet()
+                            }
+                        }
+                    }
+                    if (i % 3 == 0) {
+                        delay(cancelAfter)
+                        work.cancel()
+                    }
+                }
+            }
+            jobs.joinAll()
+            val stats = pool.stats()
+            assertEquals(0, stats.borrowed, "$stats")
+            assertEquals(0, stats.pending, "$stats")
+            assertEquals(stats.size, stats.idle, "$stats")
+            assertTrue(stats.peakSize <= 3, "$stats")
+            assertTrue(served.get() > 0)
+            // Every connection still works, and all three can be had at once.
+            val all = List(3) { withTimeout(1.seconds) { pool.acquire() } }
+            all.forEach { assertEquals(1, it.cursor().executeSuspending("SELECT 1").fetchOne()!!.get<Int>(0)); pool.release(it) }
+        }
+    }
+
     private suspend fun List<kotlinx.coroutines.Job>.joinAll() = forEach { it.join() }
 }
