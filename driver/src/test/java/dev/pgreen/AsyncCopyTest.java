@@ -25,6 +25,14 @@ class AsyncCopyTest {
         return conn;
     }
 
+    /** A connected asynchronous connection with the temporary table {@code ddl} creates. */
+    private static Connection connectedWith(TestServer server, String ddl) throws IOException {
+        Connection conn = connected(server);
+        conn.cursor().execute(ddl);
+        drive(conn);
+        return conn;
+    }
+
     private static Object scalar(Connection conn, String sql) throws IOException {
         Cursor cur = conn.cursor().execute(sql);
         drive(conn);
@@ -33,9 +41,7 @@ class AsyncCopyTest {
 
     @Test
     void copyInThenOut(TestServer server) throws IOException {
-        try (Connection conn = connected(server)) {
-            conn.cursor().execute("CREATE TEMP TABLE ac (id int, t text)");
-            drive(conn);
+        try (Connection conn = connectedWith(server, "CREATE TEMP TABLE ac (id int, t text)")) {
             AsyncCopy in = AsyncCopy.from(conn, "COPY ac FROM STDIN");
             assertThrows(ProgrammingException.class, () -> conn.cursor().execute("SELECT 1"),
                     "nothing else while a COPY runs");
@@ -73,9 +79,7 @@ class AsyncCopyTest {
 
     @Test
     void failAbandonsAndAServerErrorComesFromPoll(TestServer server) throws IOException {
-        try (Connection conn = connected(server)) {
-            conn.cursor().execute("CREATE TEMP TABLE ac2 (id int)");
-            drive(conn);
+        try (Connection conn = connectedWith(server, "CREATE TEMP TABLE ac2 (id int)")) {
             AsyncCopy in = AsyncCopy.from(conn, "COPY ac2 FROM STDIN");
             drive(conn);
             in.write("1\n".getBytes(StandardCharsets.UTF_8));
