@@ -382,6 +382,10 @@ public class Connection implements AutoCloseable {
             }
         }
         if (state == PollState.OK && pending != null && async) {
+            if (pending.op() instanceof CopyOperation copy && !copy.isComplete()) {
+                // The COPY waits for its caller: input to supply, or rows to take (AsyncCopy).
+                return state;
+            }
             asyncQuery = null;
             cancelledAt = 0;
             statementDeadline = 0;
@@ -668,7 +672,10 @@ public class Connection implements AutoCloseable {
      * waits, never inside a step: a slow stream holds up only this thread.
      */
     String copy(CopyOperation op, InputStream in, OutputStream out) {
-        refuseInAsync("COPY");
+        if (async) {
+            throw new ProgrammingException("COPY from and to streams cannot be used in asynchronous mode: use AsyncCopy"
+                    + " (in Kotlin, copyFromSuspending and copyToSuspending)");
+        }
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
             transport.submit(op);
@@ -1239,6 +1246,32 @@ public class Connection implements AutoCloseable {
         return null;
     }
 
+    // ---- COPY on asynchronous connections (AsyncCopy) ----
+
+    /** Sends a COPY on an asynchronous connection; {@link #poll()} then drives it, as a query. */
+    void startAsyncCopy(CopyOperation op) {
+        if (!async) {
+            throw new ProgrammingException("AsyncCopy needs an asynchronous connection: "
+                    + "use Cursor.copyFrom, copyTo or copyExpert on this one");
+        }
+        if (asyncQuery != null || core.hasInFlight()) {
+            throw new ProgrammingException("another command is already in progress: "
+                    + "poll() the asynchronous connection until OK first");
+        }
+        ensureOpen();
+        Duration timeout = statementTimeout;
+        statementDeadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        transport.submit(op);
+        asyncQuery = new AsyncQuery(op, null);
+        transport.step();
+    }
+
+    /** Runs a step of a COPY's caller (supplying input, taking rows) under the I/O lock. */
+    void copyIo(java.util.function.Consumer<dev.pgreen.protocol.FrontendEncoder> step) {
+        ensureOpen();
+        transport.withIo(() -> step.accept(core.encoder()));
+    }
+
     // ---- streams of rows (Cursor.stream) ----
 
     /**
@@ -1650,6 +1683,12 @@ public class Connection implements AutoCloseable {
     /** Whether an asynchronous query (or the asynchronous connect) is still under way. */
     public boolean isExecuting() {
         return asyncQuery != null;
+    }
+
+    /** Whether the asynchronous query under way is {@code cursor}'s. */
+    boolean isExecutingFor(Cursor cursor) {
+        AsyncQuery q = asyncQuery;
+        return q != null && q.cursor() == cursor;
     }
 
     public TransactionStatus transactionStatus() {

@@ -494,7 +494,8 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private void ensureResult() {
         ensureOpen();
         resolve();
-        if (conn.isAsync() && conn.isExecuting()) {
+        // Only this cursor's own query: another cursor's results, already in memory, do not wait for it.
+        if (conn.isAsync() && conn.isExecutingFor(this)) {
             throw new ProgrammingException("the asynchronous query is still in progress: poll() until OK first");
         }
         if (fields == null) {

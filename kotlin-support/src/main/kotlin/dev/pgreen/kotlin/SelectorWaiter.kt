@@ -205,6 +205,7 @@ public class SelectorWaiter private constructor() {
         }
     }
 
+    /** The process-wide waiter ([shared]). */
     public companion object {
         private const val WAITING = 0
         private const val FIRED = 1

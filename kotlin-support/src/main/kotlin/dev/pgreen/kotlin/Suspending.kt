@@ -72,14 +72,21 @@ public suspend fun connectSuspending(dsn: String): Connection {
  * Inside [pipeline] it suspends only until the statement has been sent; its
  * result comes with the next sync.
  *
- * @throws ProgrammingException on a synchronous connection (use it with [connectSuspending]), or when another
- *   query is still under way on the connection
+ * Coroutines sharing the connection take turns, first come first served: this
+ * suspends while another coroutine's statement runs (or its [transaction] is
+ * open), instead of failing. Cancelled while waiting for its turn, it just
+ * stops waiting: nothing was sent.
+ *
+ * @throws ProgrammingException on a synchronous connection (use it with [connectSuspending]), or when a
+ *   query started without this module (`Cursor.execute`) is still under way on the connection
  */
 public suspend fun Cursor.executeSuspending(sql: String, vararg args: Any?): Cursor {
     val conn = requireAsync(connection(), "executeSuspending")
-    currentCoroutineContext().ensureActive()
-    execute(sql, *args)
-    conn.pollUntilOk()
+    conn.withTurn {
+        currentCoroutineContext().ensureActive()
+        execute(sql, *args)
+        conn.pollUntilOk()
+    }
     return this
 }
 
@@ -92,9 +99,11 @@ public suspend fun Cursor.executeSuspending(sql: String, vararg args: Any?): Cur
  */
 public suspend fun Cursor.executeSuspending(sql: String, args: Map<String, *>): Cursor {
     val conn = requireAsync(connection(), "executeSuspending")
-    currentCoroutineContext().ensureActive()
-    execute(sql, args)
-    conn.pollUntilOk()
+    conn.withTurn {
+        currentCoroutineContext().ensureActive()
+        execute(sql, args)
+        conn.pollUntilOk()
+    }
     return this
 }
 
@@ -120,6 +129,9 @@ public suspend fun Connection.pollUntilOk() {
 
 /**
  * Runs [block] inside a transaction: `BEGIN`, then the block, then `COMMIT`;
+ * `conn.transaction { execute("UPDATE ...") }` runs statements through its
+ * [TransactionScope] receiver, `conn.transaction { c -> ... }` gets the
+ * connection as before;
  * `ROLLBACK` instead when the block throws (the exception is rethrown, a failed
  * rollback added to it as suppressed). Returns what the block returned.
  * Asynchronous connections are in autocommit, so the statements are sent as
@@ -129,19 +141,28 @@ public suspend fun Connection.pollUntilOk() {
  * transaction: it is rolled back and [InternalException] (SQLSTATE 25P02, as
  * the server's "current transaction is aborted") is raised instead of a commit.
  *
+ * The transaction holds the connection's turn from `BEGIN` to the end: other
+ * coroutines' statements on the connection wait until it is over, while the
+ * block's own (and those of coroutines it starts) take turns among themselves.
+ *
  * Cancellation: a statement in progress is cancelled on the server (see
  * [executeSuspending]), the transaction is rolled back under [NonCancellable],
  * and the [CancellationException] is rethrown; the connection is idle and usable.
+ * Cancelled while waiting for the connection's turn, it just stops waiting.
  */
-public suspend fun <T> Connection.transaction(block: suspend (Connection) -> T): T {
+public suspend fun <T> Connection.transaction(block: suspend TransactionScope.(Connection) -> T): T {
     requireAsync(this, "transaction")
+    return withConnectionHeld { runTransaction(block) }
+}
+
+private suspend fun <T> Connection.runTransaction(block: suspend TransactionScope.(Connection) -> T): T {
     if (transactionStatus() != TransactionStatus.IDLE) {
         throw ProgrammingException("transaction() needs an idle connection; it is ${transactionStatus()}" +
             " (transactions do not nest: use a SAVEPOINT inside the block)")
     }
     runStatement("BEGIN")
     val result = try {
-        block(this)
+        TransactionScope(this).block(this)
     } catch (e: Throwable) {
         rollbackAfter(e)
         throw e
@@ -187,6 +208,11 @@ public suspend fun <T> Connection.transaction(block: suspend (Connection) -> T):
  */
 public suspend fun <T> Connection.pipeline(block: suspend (Pipeline) -> T): T {
     requireAsync(this, "pipeline")
+    // Other coroutines wait until the pipeline is closed: none slips a statement into it.
+    return withConnectionHeld { runPipeline(block) }
+}
+
+private suspend fun <T> Connection.runPipeline(block: suspend (Pipeline) -> T): T {
     val p = pipeline()
     val result = try {
         block(p)
@@ -216,8 +242,11 @@ public suspend fun <T> Connection.pipeline(block: suspend (Pipeline) -> T): T {
  */
 public suspend fun Pipeline.syncSuspending() {
     currentCoroutineContext().ensureActive()
-    sync()
-    connection().pollUntilOk()
+    val conn = connection()
+    conn.withTurn {
+        sync()
+        conn.pollUntilOk()
+    }
 }
 
 /**
@@ -229,8 +258,11 @@ public suspend fun Pipeline.syncSuspending() {
  * Cancellation: the wait ends at once with [CancellationException]; nothing was
  * sent to the server, so nothing is cancelled there and the connection stays usable.
  *
+ * Its reads take turns with the connection's statements (see [executeSuspending]):
+ * while another coroutine's statement runs, it waits for that to end.
+ *
  * @throws ProgrammingException on a synchronous connection (use [Connection.awaitNotifies] there), or while a
- *   query is under way on the connection
+ *   query started without this module (`Cursor.execute`) is under way on the connection
  */
 public suspend fun Connection.awaitNotification(timeout: Duration = Duration.INFINITE): Notify? {
     requireAsync(this, "awaitNotification")
@@ -238,12 +270,14 @@ public suspend fun Connection.awaitNotification(timeout: Duration = Duration.INF
     return withTimeoutOrNull(timeout) {
         var found: Notify? = null
         while (found == null) {
-            if (isExecuting) {
-                throw ProgrammingException("awaitNotification: a query is under way on the connection; finish it first")
+            // In turn with the connection's statements (their polls also land notifications in notifies()).
+            val state = withTurn {
+                if (isExecuting) {
+                    throw ProgrammingException("awaitNotification: a query is under way on the connection; finish it first")
+                }
+                // Reads what has arrived (notifications land in notifies()); nothing is sent.
+                poll().also { found = takeNotification() }
             }
-            // Reads what has arrived (notifications land in notifies()); nothing is sent.
-            val state = poll()
-            found = takeNotification()
             if (found == null) {
                 awaitReady(channel(), if (state == PollState.OK) PollState.READ else state)
             }
@@ -303,7 +337,7 @@ public suspend fun awaitReady(channel: SelectableChannel, state: PollState) {
 
 // ---- internals ----
 
-private fun requireAsync(conn: Connection, what: String): Connection {
+internal fun requireAsync(conn: Connection, what: String): Connection {
     if (!conn.isAsync) {
         throw ProgrammingException("$what needs an asynchronous connection (connectSuspending or Pgreen.connectAsync);" +
             " a synchronous one blocks its thread in its wait callback")
@@ -312,7 +346,7 @@ private fun requireAsync(conn: Connection, what: String): Connection {
 }
 
 /** poll() until OK, suspending for every READ or WRITE; a server error is raised by poll(). */
-private suspend fun Connection.driveToOk() {
+internal suspend fun Connection.driveToOk() {
     var state = poll()
     while (state != PollState.OK) {
         awaitReadyWithin(state)

@@ -1,0 +1,144 @@
+package dev.pgreen;
+
+import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.CopyOperation;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A COPY on an asynchronous connection ({@link Pgreen#connectAsync}), where {@code Cursor.copyFrom},
+ * {@code copyTo} and {@code copyExpert} are refused because they read and write streams between waits.
+ * Here the caller does that between its own waits, and {@link Connection#poll()} drives the protocol as for
+ * a query:
+ *
+ * <pre>{@code
+ * AsyncCopy copy = AsyncCopy.from(conn, "COPY t FROM STDIN");
+ * for (;;) {
+ *     PollState s = conn.poll();            // raises the server's error once the COPY has ended with one
+ *     if (s != PollState.OK) { wait for conn.channel() (at most conn.waitTimeout()); continue; }
+ *     if (copy.isComplete()) break;
+ *     if (copy.wantsInput()) { byte[] chunk = next(); if (chunk != null) copy.write(chunk); else copy.end(); }
+ * }
+ * }</pre>
+ *
+ * For {@code COPY ... TO STDOUT}, take the rows with {@link #takeReceived()} after every {@code poll()} that
+ * said OK, until {@link #isComplete()}. {@code poll()} says OK while the COPY waits for the caller (input
+ * wanted, rows to take) and once it is complete; READ or WRITE while the server or the socket is behind,
+ * which is where input is held back: at most one {@link #write} is buffered.
+ *
+ * <p>Stopping early: {@link #fail} ends a COPY FROM (the server rolls it back); a COPY TO is stopped with
+ * {@link Connection#requestCancel()}, its remaining rows taken and dropped until it is complete. Either way
+ * the connection is idle and usable once {@code poll()} has raised the COPY's error. Only one command at a
+ * time: other statements on the connection are refused until the COPY is complete.
+ */
+public final class AsyncCopy {
+    private final Connection conn;
+    private final CopyOperation op;
+    private final boolean in;
+
+    private AsyncCopy(Connection conn, CopyOperation op, boolean in) {
+        this.conn = conn;
+        this.op = op;
+        this.in = in;
+    }
+
+    /**
+     * Sends {@code sql}, a {@code COPY ... FROM STDIN}, on the asynchronous connection {@code conn};
+     * supply its input with {@link #write} and {@link #end} whenever {@link #wantsInput()}.
+     *
+     * @throws ProgrammingException on a synchronous connection, or while another command is under way
+     */
+    public static AsyncCopy from(Connection conn, String sql) {
+        return start(conn, CopyOperation.from(Objects.requireNonNull(sql, "sql")), true);
+    }
+
+    /**
+     * Sends {@code sql}, a {@code COPY ... TO STDOUT}, on the asynchronous connection {@code conn}; take its
+     * rows with {@link #takeReceived()}.
+     *
+     * @throws ProgrammingException on a synchronous connection, or while another command is under way
+     */
+    public static AsyncCopy to(Connection conn, String sql) {
+        return start(conn, CopyOperation.to(Objects.requireNonNull(sql, "sql")), false);
+    }
+
+    private static AsyncCopy start(Connection conn, CopyOperation op, boolean in) {
+        Objects.requireNonNull(conn, "conn").startAsyncCopy(op);
+        return new AsyncCopy(conn, op, in);
+    }
+
+    /** The connection the COPY runs on. */
+    public Connection connection() {
+        return conn;
+    }
+
+    /** True while the server takes input and the last piece has been sent: time for the next {@link #write}. */
+    public boolean wantsInput() {
+        return op.wantsInput();
+    }
+
+    /** Sends {@code data} as COPY input (any split: rows may span pieces); {@code poll()} puts it on the wire. */
+    public void write(byte[] data) {
+        write(data, 0, data.length);
+    }
+
+    /** Sends {@code length} bytes of {@code data} from {@code offset} as COPY input. */
+    public void write(byte[] data, int offset, int length) {
+        requireIn("write");
+        Objects.checkFromIndexSize(offset, length, data.length);
+        byte[] piece = offset == 0 ? data : Arrays.copyOfRange(data, offset, offset + length);
+        conn.copyIo(enc -> op.supply(enc, piece, length));
+    }
+
+    /** Ends the input (CopyDone): the server commits the rows and answers with the COPY's end. */
+    public void end() {
+        requireIn("end");
+        conn.copyIo(op::endInput);
+    }
+
+    /**
+     * Abandons the input (CopyFail with {@code reason}): the server rolls the COPY back, and {@code poll()}
+     * raises an {@code OperationalException} naming {@code reason} once it has answered.
+     */
+    public void fail(String reason) {
+        requireIn("fail");
+        conn.copyIo(enc -> op.failInput(enc, new IOException(reason)));
+    }
+
+    /** The rows received since the last call (COPY TO: one CopyData payload each, in order), or none. */
+    public List<byte[]> takeReceived() {
+        @SuppressWarnings("unchecked")
+        List<byte[]>[] taken = new List[1];
+        conn.copyIo(enc -> taken[0] = op.takeReceived());
+        return taken[0];
+    }
+
+    /** Whether the server has answered the COPY to its end (then {@code poll()} has raised its error, if any). */
+    public boolean isComplete() {
+        return op.isComplete();
+    }
+
+    /** Rows copied, from the command tag ({@code COPY n}), or -1 before the end. */
+    public long rowCount() {
+        return op.rowCount();
+    }
+
+    /** The server's command tag ({@code COPY n}), or null before the end. */
+    public String commandTag() {
+        return op.commandTag();
+    }
+
+    private void requireIn(String what) {
+        if (!in) {
+            throw new ProgrammingException(what + "() is for COPY FROM STDIN; this AsyncCopy is a COPY TO STDOUT");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncCopy(" + (in ? "from" : "to") + (isComplete() ? ", complete" : "") + ")";
+    }
+}
