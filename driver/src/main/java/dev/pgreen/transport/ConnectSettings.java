@@ -1,6 +1,7 @@
 package dev.pgreen.transport;
 
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.transport.tls.TlsSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,6 @@ public final class ConnectSettings {
     static final String DEFAULT_SOCKET_DIR = "/var/run/postgresql";
     static final int DEFAULT_PORT = 5432;
 
-    private static final Set<String> SSL_MODES =
-            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final Set<String> UTF8_NAMES = Set.of("UTF8", "UTF-8", "UNICODE");
 
     private final String host;
@@ -34,13 +33,13 @@ public final class ConnectSettings {
     private final String database;
     private final String password;
     private final Duration connectTimeout;
-    private final String sslmode;
+    private final TlsSettings tls;
     private final String replication;
     private final Map<String, String> startupParameters;
     private final Map<String, String> params;
 
     private ConnectSettings(String host, String hostName, int port, String user, String database,
-                            String password, Duration connectTimeout, String sslmode,
+                            String password, Duration connectTimeout, TlsSettings tls,
                             String replication, Map<String, String> startupParameters,
                             Map<String, String> params) {
         this.host = host;
@@ -50,7 +49,7 @@ public final class ConnectSettings {
         this.database = database;
         this.password = password;
         this.connectTimeout = connectTimeout;
-        this.sslmode = sslmode;
+        this.tls = tls;
         this.replication = replication;
         this.startupParameters = startupParameters;
         this.params = params;
@@ -105,12 +104,7 @@ public final class ConnectSettings {
             }
         }
 
-        String sslmode = lookup.get("sslmode", "PGSSLMODE");
-        if (sslmode == null) {
-            sslmode = "prefer";
-        } else if (!SSL_MODES.contains(sslmode)) {
-            throw lookup.invalid("sslmode", "PGSSLMODE", "invalid sslmode value: \"" + sslmode + "\"");
-        }
+        TlsSettings tls = TlsSettings.resolve(lookup, env.get("HOME"));
 
         String encoding = lookup.get("client_encoding", "PGCLIENTENCODING");
         // The codecs decode text as UTF-8 only, so any other encoding would corrupt data.
@@ -142,7 +136,7 @@ public final class ConnectSettings {
         startup.put("DateStyle", "ISO, MDY");
 
         return new ConnectSettings(host, hostName, port, user, database,
-                lookup.get("password", "PGPASSWORD"), connectTimeout, sslmode, replication,
+                lookup.get("password", "PGPASSWORD"), connectTimeout, tls, replication,
                 Collections.unmodifiableMap(startup),
                 Collections.unmodifiableMap(new LinkedHashMap<>(params)));
     }
@@ -198,7 +192,12 @@ public final class ConnectSettings {
 
     /** The sslmode; {@code prefer} by default. */
     public String sslmode() {
-        return sslmode;
+        return tls.sslmode();
+    }
+
+    /** The TLS settings (sslmode, sslrootcert, channel_binding, ...). */
+    public TlsSettings tls() {
+        return tls;
     }
 
     /** The replication parameter as given ({@code true}, {@code database}, ...), or null. */
@@ -224,7 +223,7 @@ public final class ConnectSettings {
     public String toString() {
         return "ConnectSettings[host=" + host + ", port=" + port + ", user=" + user
                 + ", database=" + database + (password != null ? ", password=xxx" : "")
-                + ", sslmode=" + sslmode
+                + ", sslmode=" + tls.sslmode()
                 + (connectTimeout != null ? ", connectTimeout=" + connectTimeout.toSeconds() + "s" : "")
                 + (replication != null ? ", replication=" + replication : "") + "]";
     }
@@ -245,7 +244,7 @@ public final class ConnectSettings {
 
     /** A parameter, else its environment variable; null when unset or empty. */
     // Not a record: a record's toString would print the password.
-    private static final class Lookup {
+    private static final class Lookup implements TlsSettings.Source {
         private final Map<String, String> params;
         private final Map<String, String> env;
 
@@ -254,7 +253,8 @@ public final class ConnectSettings {
             this.env = env;
         }
 
-        String get(String key, String envVar) {
+        @Override
+        public String get(String key, String envVar) {
             String value = params.get(key);
             if (value == null && envVar != null) {
                 value = env.get(envVar);
@@ -262,7 +262,8 @@ public final class ConnectSettings {
             return value == null || value.isEmpty() ? null : value;
         }
 
-        ProgrammingException invalid(String key, String envVar, String what) {
+        @Override
+        public ProgrammingException invalid(String key, String envVar, String what) {
             String source = params.containsKey(key) ? "invalid dsn: " : "invalid " + envVar + ": ";
             return new ProgrammingException(source + what);
         }

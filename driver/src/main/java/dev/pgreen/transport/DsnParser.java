@@ -32,7 +32,7 @@ public final class DsnParser {
             "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
             "keepalives_count", "tcp_user_timeout", "replication", "gssencmode", "sslmode",
             "requiressl", "sslcompression", "sslcert", "sslkey", "sslpassword", "sslrootcert",
-            "sslcrl", "sslcrldir", "sslsni", "requirepeer", "ssl_min_protocol_version",
+            "sslcrl", "sslcrldir", "sslsni", "sslnegotiation", "requirepeer", "ssl_min_protocol_version",
             "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation", "service",
             "target_session_attrs", "load_balance_hosts");
 

@@ -212,7 +212,7 @@ class DsnParserTest {
 
     @Test
     void checkParameterAcceptsEveryLibpqKeyword() {
-        assertEquals(39, DsnParser.KEYWORDS.size());
+        assertEquals(40, DsnParser.KEYWORDS.size());
         for (String key : DsnParser.KEYWORDS) {
             assertDoesNotThrow(() -> DsnParser.checkParameter(key, null), key);
             assertDoesNotThrow(() -> DsnParser.parse(key + "=''"), key);
