@@ -42,7 +42,7 @@ public record TestCertificates(Path dir, Path caCert, Path otherCaCert, Path ser
     private static final String EC = "ec_paramgen_curve:P-256";
 
     /** The openssl binary, if this machine has one. */
-    static Optional<String> openssl() {
+    public static Optional<String> openssl() {
         for (String candidate : List.of("/usr/bin/openssl", "/usr/local/bin/openssl")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return Optional.of(candidate);
