@@ -86,7 +86,7 @@ public class Connection implements AutoCloseable {
         this.transport = Transport.open(core, settings);
         StartupOperation startup = new StartupOperation(settings.startupParameters(), settings.user(),
                 settings.password());
-        transport.submit(startup);
+        transport.submitStartup(startup);
         Duration timeout = settings.connectTimeout();
         if (timeout != null) {
             transport.setDeadline(System.nanoTime() + timeout.toNanos());

@@ -28,6 +28,12 @@ public final class StartupOperation implements Operation {
         this.password = password;
     }
 
+    /** Forgets a failed run, to start again on a new connection (the transport's second attempt). */
+    public void restart() {
+        scram = null;
+        error = null;
+    }
+
     @Override
     public void start(FrontendEncoder out) {
         out.startup(parameters);
