@@ -85,7 +85,7 @@ public class Connection implements AutoCloseable {
         this.core = new ProtocolCore(events);
         this.transport = Transport.open(core, settings);
         StartupOperation startup = new StartupOperation(settings.startupParameters(), settings.user(),
-                settings.password());
+                settings.password(), settings.tls().channelBinding(), transport::tlsServerEndPoint);
         transport.submitStartup(startup);
         Duration timeout = settings.connectTimeout();
         if (timeout != null) {
