@@ -168,6 +168,14 @@ public final class ProtocolCore {
         return transactionStatus;
     }
 
+    /**
+     * Forgets the FATAL error of a start-up the server rejected, before the start-up is tried
+     * again on a new connection (with other settings), so that it cannot be reported for a later loss.
+     */
+    public void forgetRejectedStartup() {
+        fatalError = null;
+    }
+
     /** The FATAL error the server sent before closing, if any. */
     public Diagnostics fatalError() {
         return fatalError;

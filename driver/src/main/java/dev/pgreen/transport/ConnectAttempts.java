@@ -300,8 +300,8 @@ public final class ConnectAttempts {
                 }
                 Transport t = Transport.open(core, s);
                 StartupOperation startup = new StartupOperation(s.startupParameters(), s.user(), s.password(),
-                        s.requireAuth());
-                t.submit(startup);
+                        s.requireAuth(), s.tls().channelBinding(), t::tlsServerEndPoint);
+                t.submitStartup(startup);
                 Duration timeout = s.connectTimeout();
                 long deadline = 0;
                 if (timeout != null) {

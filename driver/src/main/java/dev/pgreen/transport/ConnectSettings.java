@@ -3,6 +3,7 @@ package dev.pgreen.transport;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.ProgrammingException;
 import dev.pgreen.protocol.auth.RequireAuth;
+import dev.pgreen.transport.tls.TlsSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ public final class ConnectSettings {
     private Path passwordFile;
     private Duration connectTimeout;
     private String sslmode;
+    private TlsSettings tls;
     private String replication;
     private TargetSessionAttrs targetSessionAttrs;
     private boolean loadBalanceRandom;
@@ -80,6 +82,7 @@ public final class ConnectSettings {
         c.passwordFile = passwordFile;
         c.connectTimeout = connectTimeout;
         c.sslmode = sslmode;
+        c.tls = tls;
         c.replication = replication;
         c.targetSessionAttrs = targetSessionAttrs;
         c.loadBalanceRandom = loadBalanceRandom;
@@ -144,7 +147,24 @@ public final class ConnectSettings {
             s.connectTimeout = Duration.ofSeconds(Math.max(seconds, 2));
         }
 
-        s.sslmode = sslmode(lookup);
+        String mode = sslmode(lookup);
+        s.sslmode = mode;
+        Path homeDir = homeDirectory(env);
+        // The TLS settings read sslmode as resolved here (requiressl=1 means require).
+        s.tls = TlsSettings.resolve(new TlsSettings.Source() {
+            @Override
+            public String get(String key, String envVar) {
+                if (key.equals("sslmode")) {
+                    return lookup.get("sslmode", "PGSSLMODE") != null || !mode.equals("prefer") ? mode : null;
+                }
+                return lookup.get(key, envVar);
+            }
+
+            @Override
+            public ProgrammingException invalid(String key, String envVar, String what) {
+                return lookup.invalid(key, envVar, what);
+            }
+        }, homeDir == null ? null : homeDir.toString());
 
         String encoding = lookup.get("client_encoding", "PGCLIENTENCODING");
         // The codecs decode text as UTF-8 only, so any other encoding would corrupt data.
@@ -247,16 +267,9 @@ public final class ConnectSettings {
                     + "set TCP_USER_TIMEOUT on a socket (detect a dead server with keepalives_idle, "
                     + "keepalives_interval and keepalives_count instead)");
         }
-        // Until the TLS transport exists (it replaces these three refusals with the real thing).
-        if (channelBinding.equals("require")) {
-            return new OperationalException("channel_binding=require needs SCRAM-SHA-256-PLUS over SSL, "
-                    + "which pgreen does not support yet");
-        }
         if (sslcertmode.equals("require")) {
-            return new OperationalException("sslcertmode=require needs SSL, which pgreen does not support yet");
-        }
-        if (sslnegotiation.equals("direct")) {
-            return new OperationalException("sslnegotiation=direct needs SSL, which pgreen does not support yet");
+            return new OperationalException("sslcertmode=require is not supported by pgreen: a client certificate "
+                    + "is sent whenever sslcert/sslkey (or ~/.postgresql/postgresql.crt) is present");
         }
         return null;
     }
@@ -415,7 +428,12 @@ public final class ConnectSettings {
 
     /** The sslmode; {@code prefer} by default ({@code require} with {@code requiressl=1}). */
     public String sslmode() {
-        return sslmode;
+        return tls.sslmode();
+    }
+
+    /** The TLS settings (sslmode, sslrootcert, channel_binding, ...). */
+    public TlsSettings tls() {
+        return tls;
     }
 
     /** The replication parameter as given ({@code true}, {@code database}, ...), or null. */

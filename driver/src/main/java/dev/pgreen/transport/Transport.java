@@ -6,6 +6,9 @@ import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.ServerErrors;
+import dev.pgreen.protocol.StartupOperation;
+import dev.pgreen.transport.tls.TlsAttempts;
+import dev.pgreen.transport.tls.TlsException;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,12 +25,15 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLException;
 
 /**
  * The thin I/O layer: moves bytes between a non-blocking {@link SocketChannel}
  * and the {@link ProtocolCore}, one non-blocking {@link #step()} at a time.
  * It never waits: it says what it needs (READ or WRITE) and the caller's wait
- * callback does the waiting.
+ * callback does the waiting. TLS, when the sslmode asks for it, is a {@link Wire}
+ * between the socket and the core, negotiated on each new socket before the
+ * StartupMessage leaves ({@link TlsAttempts}); the core never knows.
  */
 public final class Transport {
     /**
@@ -54,6 +60,14 @@ public final class Transport {
     /** Resolving the host name, until the first address is tried. */
     private volatile HostResolver resolver;
     private IOException lastConnectFailure;
+    /** Whether each attempt encrypts; set by {@link #open}. */
+    private TlsAttempts tls;
+    /** The socket's byte stream, plaintext or TLS, once negotiated; null before. */
+    private Wire wire;
+    /** The address of the current attempt, for a second attempt that changes only the encryption. */
+    private InetSocketAddress target;
+    /** The start-up, which a rejected attempt may run again over the other encryption. */
+    private StartupOperation startup;
 
     private Transport(ProtocolCore core, ConnectSettings settings) {
         this.core = core;
@@ -65,13 +79,12 @@ public final class Transport {
      * on a resolver thread meanwhile; {@link #step()} finishes the work.
      */
     public static Transport open(ProtocolCore core, ConnectSettings settings) {
-        String sslmode = settings.sslmode();
-        if (sslmode.equals("require") || sslmode.startsWith("verify")) {
-            // Never fall back to plaintext when the caller demanded encryption.
-            throw new OperationalException("sslmode=" + sslmode + " requires SSL, which pgreen does not support yet: "
-                    + "connect with sslmode=disable, allow or prefer (plaintext), or over a Unix socket");
-        }
         Transport t = new Transport(core, settings);
+        try {
+            t.tls = TlsAttempts.plan(settings.tls(), settings.isUnixSocket());
+        } catch (TlsException e) {
+            throw new OperationalException("connection to " + t.where() + " failed: " + e.getMessage(), e);
+        }
         if (settings.isUnixSocket()) {
             t.connectUnix();
             return t;
@@ -127,11 +140,7 @@ public final class Transport {
         while (!untriedAddresses.isEmpty()) {
             InetAddress address = untriedAddresses.poll();
             try {
-                SocketChannel ch = SocketChannel.open();
-                ch.configureBlocking(false);
-                channel = ch;
-                SocketOptions.applyTcp(ch, settings);
-                ch.connect(new InetSocketAddress(address, settings.port()));
+                connectTo(new InetSocketAddress(address, settings.port()));
                 return;
             } catch (IOException e) {
                 lastConnectFailure = e;
@@ -139,6 +148,30 @@ public final class Transport {
             }
         }
         throw fail(connectFailed(lastConnectFailure));
+    }
+
+    private void connectTo(InetSocketAddress address) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        ch.configureBlocking(false);
+        channel = ch;
+        SocketOptions.applyTcp(ch, settings);
+        target = address;
+        ch.connect(address);
+    }
+
+    /**
+     * A second attempt on the same address with the other encryption (sslmode allow or prefer):
+     * a new socket, negotiated afresh before the start-up is sent again.
+     */
+    private void reconnect() {
+        wire = null;
+        closeChannel();
+        try {
+            connectTo(target);
+        } catch (IOException e) {
+            closeChannel();
+            throw fail(connectFailed(e));
+        }
     }
 
     private OperationalException connectFailed(IOException e) {
@@ -191,6 +224,24 @@ public final class Transport {
     public void setDeadline(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
         this.hasDeadline = true;
+    }
+
+    /** Queues the start-up, which a second attempt with the other encryption may run again. */
+    public void submitStartup(StartupOperation op) {
+        startup = op;
+        submit(op);
+    }
+
+    /**
+     * The server certificate's tls-server-end-point hash (RFC 5929) for SCRAM's channel
+     * binding, or null while the connection is not encrypted.
+     */
+    public byte[] tlsServerEndPoint() {
+        try {
+            return tls.serverEndPoint();
+        } catch (TlsException e) {
+            throw new OperationalException(e.getMessage(), e);
+        }
     }
 
     /** Queues an operation; under the I/O lock, so a concurrent {@link #step()} never sees the buffer half-written. */
@@ -290,28 +341,38 @@ public final class Transport {
                 if (!reached) {
                     connected(ch);
                 }
-                int written = flush(ch);
+                if (wire == null) {
+                    PollState s = negotiate(ch);
+                    if (s != PollState.OK) {
+                        return s;
+                    }
+                    continue;
+                }
+                int written = flush(wire);
                 if (written < 0) {
-                    if (core.hasInFlight() && readAvailable(ch)) {
+                    if (core.hasInFlight() && readAvailable()) {
                         // Reading let the server go on; it may be reading our output again.
                         continue;
                     }
                     return PollState.WRITE;
                 }
                 boolean busy = core.isBusy();
-                if (written > 0 && busy && !core.decoder().hasPartialMessage()) {
+                if (written > 0 && busy && !core.decoder().hasPartialMessage() && !wire.hasBufferedInput()) {
                     // The reply to what just left cannot be here yet: skip a read that would find nothing.
                     return PollState.READ;
                 }
-                int n = ch.read(core.decoder().buffer());
+                int n = wire.read(core.decoder().buffer());
                 if (n < 0) {
                     throw lost(null);
                 }
                 if (n == 0) {
                     return busy ? PollState.READ : PollState.OK;
                 }
-                core.processReceived();
-                if (busy && !core.isBusy() && core.encoder().isEmpty()) {
+                if (processReceived()) {
+                    continue;
+                }
+                // Decrypted bytes waiting in the wire would never wake a wait on the socket: read them first.
+                if (busy && !core.isBusy() && core.encoder().isEmpty() && !wire.hasBufferedInput()) {
                     return PollState.OK;
                 }
                 if (!busy && core.hasInFlight()) {
@@ -319,6 +380,8 @@ public final class Transport {
                     return PollState.OK;
                 }
             }
+        } catch (SSLException e) {
+            throw fail(tlsFailed(e));
         } catch (IOException e) {
             throw lost(e);
         } catch (PgException e) {
@@ -342,15 +405,70 @@ public final class Transport {
     }
 
     /** Reads and dispatches what has arrived, without waiting; returns whether anything had. */
-    private boolean readAvailable(SocketChannel ch) throws IOException {
-        int n = ch.read(core.decoder().buffer());
+    private boolean readAvailable() throws IOException {
+        int n = wire.read(core.decoder().buffer());
         if (n < 0) {
             throw lost(null);
         }
         if (n > 0) {
-            core.processReceived();
+            processReceived();
         }
         return n > 0;
+    }
+
+    /**
+     * Dispatches what has arrived; returns true when that ended the attempt and a second one,
+     * with the other encryption, has started in its place (libpq's sslmode allow and prefer:
+     * the server rejected the start-up over this one).
+     */
+    private boolean processReceived() {
+        core.processReceived();
+        StartupOperation s = startup;
+        if (s == null || established || core.hasInFlight() || s.error() == null) {
+            return false;
+        }
+        try {
+            if (!tls.retryAfterRejection(s.error().sqlState())) {
+                return false;
+            }
+        } catch (TlsException e) {
+            return false;
+        }
+        reconnect();
+        core.forgetRejectedStartup();
+        s.restart();
+        core.submit(s);
+        return true;
+    }
+
+    /** Starts or continues TLS on a new socket; a failed TLS attempt may give way to plaintext (prefer). */
+    private PollState negotiate(SocketChannel ch) throws IOException {
+        try {
+            PollState s = tls.negotiate(ch, tlsHostName(), settings.port());
+            if (s == PollState.OK) {
+                wire = tls.wire();
+            }
+            return s;
+        } catch (IOException e) {
+            if (tls.retryAfterFailure()) {
+                reconnect();
+                return PollState.WRITE;
+            }
+            throw fail(e instanceof SSLException ssl ? tlsFailed(ssl) : connectFailed(e));
+        }
+    }
+
+    /** The host name TLS checks and sends as SNI: {@code host} as given; none when only {@code hostaddr} was. */
+    private String tlsHostName() {
+        if (settings.hostName() != null) {
+            return settings.hostName();
+        }
+        return settings.param("hostaddr") == null ? settings.host() : null;
+    }
+
+    private OperationalException tlsFailed(SSLException e) {
+        String why = TlsException.describe(e);
+        return new OperationalException(established ? why : "connection to " + where() + " failed: " + why, e);
     }
 
     private boolean finishConnect(SocketChannel ch) throws IOException {
@@ -368,20 +486,20 @@ public final class Transport {
     }
 
     /** Writes what the core has to send; returns the bytes written, or -1 when the socket is full. */
-    private int flush(SocketChannel ch) throws IOException {
+    private int flush(Wire w) throws IOException {
         ByteBuffer out = core.encoder().pending();
         int end = out.limit();
         int written = 0;
         try {
             while (out.position() < end) {
                 out.limit(Math.min(end, out.position() + MAX_WRITE));
-                int n = ch.write(out);
+                int n = w.write(out);
                 if (n == 0) {
                     return -1;
                 }
                 written += n;
             }
-            return written;
+            return w.flush() ? written : -1;
         } finally {
             out.limit(end);
             core.encoder().compact();
@@ -436,11 +554,13 @@ public final class Transport {
         if (ioLock.tryLock()) {
             try {
                 SocketChannel ch = channel;
-                if (ch != null && ch.isConnected() && !core.hasInFlight()) {
+                Wire w = wire;
+                if (ch != null && ch.isConnected() && w != null && !core.hasInFlight()) {
                     core.encoder().terminate();
                     boolean interrupted = Thread.interrupted();
                     try {
-                        flush(ch);
+                        flush(w);
+                        w.closeQuietly();
                     } catch (IOException ignored) {
                         // The server may already be gone; closing is all that is left to do.
                     } finally {

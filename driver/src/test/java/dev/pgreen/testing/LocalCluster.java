@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -23,6 +25,8 @@ import java.util.stream.Stream;
  * A throwaway PostgreSQL cluster run from the local binaries in a temporary directory: initdb, pg_ctl
  * start, setup SQL through psql; {@link #stop()} kills it ({@code -m immediate}) and deletes the directory.
  * When the JVM runs as root the server commands run as {@code postgres} (or {@code nobody}) via runuser.
+ * When openssl is at hand the server runs with {@code ssl = on} and the run's {@link TestCertificates},
+ * made while initdb runs.
  */
 final class LocalCluster implements TestServer.Backend {
     private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(120);
@@ -35,6 +39,8 @@ final class LocalCluster implements TestServer.Backend {
     final Path socketDir;
     final int port;
     int majorVersion;
+    /** The run's certificates, or null when there was no openssl (then the server has no TLS). */
+    TestCertificates certificates;
     /** Prefix for server commands: empty, or runuser -u USER -- when the JVM is root. */
     private final List<String> asServerUser;
     private boolean stopped;
@@ -60,6 +66,10 @@ final class LocalCluster implements TestServer.Backend {
         try {
             dir = createClusterDir(asServerUser);
             Path data = dir.resolve("data");
+            Path tlsDir = dir.resolve("tls");
+            CompletableFuture<TestCertificates> certs = TestCertificates.openssl()
+                    .map(openssl -> CompletableFuture.supplyAsync(() -> TestCertificates.generate(openssl, tlsDir)))
+                    .orElse(CompletableFuture.completedFuture(null));
             Result init = initdb(binDir, asServerUser, dir, data, "C.UTF-8");
             if (init.exit != 0) {
                 deleteAsServerUser(asServerUser, data, dir);
@@ -71,9 +81,15 @@ final class LocalCluster implements TestServer.Backend {
             }
             Path conf = data.resolve("postgresql.conf");
             String originalConf = Files.readString(conf);
-            Files.writeString(data.resolve("pg_hba.conf"), TestRoles.hbaConf("127.0.0.1/32", "::1/128"));
-            int port = startOnAFreePort(binDir, asServerUser, dir, originalConf);
+            TestCertificates tls = joinCertificates(certs);
+            if (tls != null && !asServerUser.isEmpty()) {
+                run(List.of("chown", "-R", asServerUser.get(2) + ":", tlsDir.toString()), null, null,
+                        Duration.ofSeconds(30)).check("chown");
+            }
+            Files.writeString(data.resolve("pg_hba.conf"), TestRoles.hbaConf("127.0.0.1/32", "::1/128", tls != null));
+            int port = startOnAFreePort(binDir, asServerUser, dir, originalConf + tlsSettings(tls));
             LocalCluster cluster = new LocalCluster(binDir, dir, port, asServerUser);
+            cluster.certificates = tls;
             cluster.setUp();
             return cluster;
         } catch (IOException e) {
@@ -195,6 +211,25 @@ final class LocalCluster implements TestServer.Backend {
                     Duration.ofSeconds(30)).check("chown");
         }
         return dir;
+    }
+
+    private static TestCertificates joinCertificates(CompletableFuture<TestCertificates> certs) {
+        try {
+            return certs.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static String tlsSettings(TestCertificates tls) {
+        if (tls == null) {
+            return "";
+        }
+        return "ssl = on\n"
+                + "ssl_cert_file = '" + tls.serverCert() + "'\n"
+                + "ssl_key_file = '" + tls.serverKey() + "'\n"
+                + "ssl_ca_file = '" + tls.caCert() + "'\n"
+                + "ssl_crl_file = '" + tls.crlClientRevoked() + "'\n";
     }
 
     private static Path createTempDir() throws IOException {

@@ -60,9 +60,16 @@ public final class TestServer {
     private final String description;
     private volatile String binDir;
     private volatile Boolean hasTestRoles;
+    private final Optional<TestCertificates> certificates;
 
     private TestServer(Kind kind, Map<String, String> params, Backend backend, Optional<String> socketDir,
                        String binDir, Boolean hasTestRoles, String description) {
+        this(kind, params, backend, socketDir, binDir, hasTestRoles, description, Optional.empty());
+    }
+
+    private TestServer(Kind kind, Map<String, String> params, Backend backend, Optional<String> socketDir,
+                       String binDir, Boolean hasTestRoles, String description, Optional<TestCertificates> certificates) {
+        this.certificates = certificates;
         this.kind = kind;
         this.params = params;
         this.backend = backend;
@@ -147,8 +154,9 @@ public final class TestServer {
         params.put("user", TestRoles.SUPERUSER);
         params.put("dbname", TestRoles.DATABASE);
         String description = "pgreen tests: throwaway PostgreSQL " + c.majorVersion + " at 127.0.0.1:" + c.port
-                + " (data in " + c.dir + ")";
-        return new TestServer(Kind.LOCAL, params, c, Optional.of(c.socketDir.toString()), c.binDir, true, description);
+                + (c.certificates != null ? " with TLS" : " without TLS (no openssl)") + " (data in " + c.dir + ")";
+        return new TestServer(Kind.LOCAL, params, c, Optional.of(c.socketDir.toString()), c.binDir, true, description,
+                Optional.ofNullable(c.certificates));
     }
 
     private static TestServer container() {
@@ -236,6 +244,14 @@ public final class TestServer {
     /** The unix socket directory when the server is local (connect with host=DIR port=N); empty otherwise. */
     public Optional<String> socketDir() {
         return socketDir;
+    }
+
+    /**
+     * The run's certificates when the server runs with TLS and the TLS roles of {@link TestRoles}
+     * (the throwaway local cluster with openssl at hand); empty otherwise, and TLS tests are skipped.
+     */
+    public Optional<TestCertificates> certificates() {
+        return certificates;
     }
 
     /** True when the roles of {@link TestRoles} exist (always for the thrown-away servers; checked for PGREEN_TEST_DSN). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,6 +73,14 @@ class TestServerTest {
                 + "coalesce(address, ''), auth_method FROM pg_hba_file_rules ORDER BY line_number");
         List<String> expected = new ArrayList<>(List.of("local|all|all||trust", "local|replication|all||trust"));
         for (String addr : List.of("127.0.0.1", "::1")) {
+            if (server.certificates().isPresent()) {
+                expected.add("hostssl|all|pgreen_tls|" + addr + "|scram-sha-256");
+                expected.add("hostnossl|all|pgreen_tls|" + addr + "|reject");
+                expected.add("hostssl|all|pgreen_cert|" + addr + "|cert");
+                expected.add("hostnossl|all|pgreen_cert|" + addr + "|reject");
+                expected.add("hostnossl|all|pgreen_nossl|" + addr + "|scram-sha-256");
+                expected.add("hostssl|all|pgreen_nossl|" + addr + "|reject");
+            }
             for (String db : List.of("all", "replication")) {
                 expected.add("host|" + db + "|pgreen_password|" + addr + "|password");
                 expected.add("host|" + db + "|pgreen_md5|" + addr + "|md5");
@@ -119,6 +128,38 @@ class TestServerTest {
             LocalCluster.Result none = psqlAs(server, server.dsn(user, null), "SELECT 1");
             assertNotEquals(0, none.exit(), none.output());
         }
+    }
+
+    /** The TLS roles, checked with libpq itself: the harness's certificates and hba lines are what the tests assume. */
+    @Test
+    void tlsRolesLogInWithLibpqAsTheirLinesSay(TestServer server) {
+        assumeTrue(server.certificates().isPresent(), "the server has no TLS");
+        TestCertificates tls = server.certificates().get();
+        String verify = " sslmode=verify-full sslrootcert=" + tls.caCert();
+        String tlsUser = server.dsn(TestRoles.TLS_USER, TestRoles.PASSWORD);
+        LocalCluster.Result ok = psqlAs(server, tlsUser + verify + " host=localhost", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+        assertEquals(0, ok.exit(), ok.output());
+        assertEquals("t", ok.stdout().trim());
+        LocalCluster.Result plain = psqlAs(server, tlsUser + " sslmode=disable", "SELECT 1");
+        assertTrue(plain.stderr().contains("no pg_hba.conf entry") || plain.stderr().contains("rejects"), plain.output());
+
+        String certUser = server.dsn(TestRoles.CERT_USER, null) + verify + " sslcert=" + tls.clientEcCert();
+        for (Path key : List.of(tls.clientEcKeySec1(), tls.clientEcKeyPkcs8())) {
+            LocalCluster.Result cert = psqlAs(server, certUser + " sslkey=" + key, "SELECT current_user");
+            assertEquals(0, cert.exit(), cert.output());
+        }
+        LocalCluster.Result rsa = psqlAs(server, server.dsn(TestRoles.CERT_USER, null) + verify + " sslcert="
+                + tls.clientRsaCert() + " sslkey=" + tls.clientRsaKeyEncrypted() + " sslpassword=" + TestCertificates.KEY_PASSWORD,
+                "SELECT current_user");
+        assertEquals(0, rsa.exit(), rsa.output());
+        LocalCluster.Result revoked = psqlAs(server, server.dsn(TestRoles.CERT_USER, null) + verify + " sslcert="
+                + tls.revokedClientCert() + " sslkey=" + tls.revokedClientKey(), "SELECT 1");
+        assertNotEquals(0, revoked.exit(), "the server's CRL revokes this client certificate: " + revoked.output());
+
+        LocalCluster.Result nossl = psqlAs(server, server.dsn(TestRoles.NOSSL_USER, TestRoles.PASSWORD) + " sslmode=require", "SELECT 1");
+        assertNotEquals(0, nossl.exit(), nossl.output());
+        LocalCluster.Result revokedServer = psqlAs(server, tlsUser + verify + " sslcrl=" + tls.crlServerRevoked(), "SELECT 1");
+        assertTrue(revokedServer.stderr().contains("certificate verify failed"), revokedServer.output());
     }
 
     @Test

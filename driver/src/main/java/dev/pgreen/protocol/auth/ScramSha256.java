@@ -30,16 +30,20 @@ import javax.crypto.spec.SecretKeySpec;
  * </ol>
  * A step called out of order, or after a step failed, throws {@link InterfaceException}.
  *
- * <p>No channel binding (gs2 header {@code n,,}): SCRAM-SHA-256-PLUS is never chosen. The password
+ * <p>Channel binding (RFC 5802's gs2 header): {@link #plus} binds the exchange to the TLS
+ * connection with tls-server-end-point data (RFC 5929), as SCRAM-SHA-256-PLUS; the plain mechanism
+ * says {@code n} (no binding) or, over TLS when the server did not offer PLUS, {@code y} (the
+ * client could have bound, so a server that did offer PLUS detects the downgrade). The password
  * goes through {@link SaslPrep#prepareOrRaw}; no exception message ever contains it. An instance is
  * not thread-safe.
  */
 public final class ScramSha256 {
     public static final String MECHANISM = "SCRAM-SHA-256";
+    public static final String MECHANISM_PLUS = "SCRAM-SHA-256-PLUS";
 
-    private static final String GS2_HEADER = "n,,";
-    /** The gs2 header, base64-encoded into the client-final-message: "c=" + base64("n,,"). */
-    private static final String CHANNEL_BINDING = "c=biws";
+    private static final String NO_BINDING = "n,,";
+    private static final String BINDING_NOT_OFFERED = "y,,";
+    private static final String TLS_SERVER_END_POINT = "p=tls-server-end-point,,";
     private static final int NONCE_BYTES = 18;
     private static final String HMAC_SHA_256 = "HmacSHA256";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -60,19 +64,42 @@ public final class ScramSha256 {
 
     private final String clientNonce;
     private final String clientFirstBare;
+    private final String gs2Header;
+    /** The channel binding data after the gs2 header in c=; empty unless PLUS. */
+    private final byte[] bindingData;
     /** The prepared password; zeroed once the salted password is derived from it. */
     private final byte[] password;
     private byte[] expectedServerSignature;
     private State state = State.INITIAL;
 
-    /** Starts an exchange for {@code password} with a fresh random nonce. */
+    /** Starts a SCRAM-SHA-256 exchange without channel binding ({@code n}) with a fresh random nonce. */
     public ScramSha256(String password) {
-        this("", password, newNonce());
+        this("", password, newNonce(), NO_BINDING, new byte[0]);
     }
 
-    private ScramSha256(String user, String password, String clientNonce) {
+    /**
+     * Starts a SCRAM-SHA-256-PLUS exchange bound to the TLS connection whose server certificate
+     * hashes to {@code serverEndPoint} (tls-server-end-point, RFC 5929).
+     */
+    public static ScramSha256 plus(String password, byte[] serverEndPoint) {
+        Objects.requireNonNull(serverEndPoint, "serverEndPoint");
+        return new ScramSha256("", password, newNonce(), TLS_SERVER_END_POINT, serverEndPoint.clone());
+    }
+
+    /**
+     * Starts a plain SCRAM-SHA-256 exchange over TLS when the server did not offer PLUS: the
+     * {@code y} flag tells the server the client supports channel binding, so that a server
+     * whose offer of PLUS was stripped on the way rejects the exchange.
+     */
+    public static ScramSha256 bindingNotOffered(String password) {
+        return new ScramSha256("", password, newNonce(), BINDING_NOT_OFFERED, new byte[0]);
+    }
+
+    private ScramSha256(String user, String password, String clientNonce, String gs2Header, byte[] bindingData) {
         Objects.requireNonNull(password, "password");
         this.clientNonce = clientNonce;
+        this.gs2Header = gs2Header;
+        this.bindingData = bindingData;
         // PostgreSQL ignores the SCRAM user name and authenticates the startup message's user, so
         // production sends n= empty; only the RFC 7677 test vector needs a name.
         this.clientFirstBare = "n=" + saslName(user) + ",r=" + clientNonce;
@@ -90,7 +117,22 @@ public final class ScramSha256 {
         if (!isPrintable(clientNonce)) {
             throw new IllegalArgumentException("a SCRAM nonce must be non-empty printable ASCII without ','");
         }
-        return new ScramSha256(user, password, clientNonce);
+        return new ScramSha256(user, password, clientNonce, NO_BINDING, new byte[0]);
+    }
+
+    /** A SCRAM-SHA-256-PLUS exchange with a fixed nonce, for tests. */
+    static ScramSha256 plusWithNonce(String password, String clientNonce, byte[] serverEndPoint) {
+        return new ScramSha256("", password, clientNonce, TLS_SERVER_END_POINT, serverEndPoint.clone());
+    }
+
+    /** The mechanism to name in the SASLInitialResponse. */
+    public String mechanism() {
+        return gs2Header.equals(TLS_SERVER_END_POINT) ? MECHANISM_PLUS : MECHANISM;
+    }
+
+    /** Whether the exchange is complete and was bound to the TLS connection (SCRAM-SHA-256-PLUS). */
+    public boolean isChannelBound() {
+        return state == State.DONE && gs2Header.equals(TLS_SERVER_END_POINT);
     }
 
     /** Whether the mechanisms an AuthenticationSASL message offers include plain SCRAM-SHA-256. */
@@ -98,16 +140,16 @@ public final class ScramSha256 {
         return mechanisms.contains(MECHANISM);
     }
 
-    /** The client-first-message, {@code n,,n=,r=<nonce>}: the SASLInitialResponse payload. */
+    /** The client-first-message, {@code n,,n=,r=<nonce>} (or {@code y,,} or {@code p=tls-server-end-point,,}): the SASLInitialResponse payload. */
     public byte[] clientFirstMessage() {
         advance(State.INITIAL, "clientFirstMessage");
         state = State.FIRST_SENT;
-        return (GS2_HEADER + clientFirstBare).getBytes(StandardCharsets.UTF_8);
+        return (gs2Header + clientFirstBare).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
      * Checks the server-first-message (the AuthenticationSASLContinue payload) and answers it with
-     * the client-final-message, {@code c=biws,r=<nonce>,p=<proof>}.
+     * the client-final-message, {@code c=<base64 of the gs2 header and binding data>,r=<nonce>,p=<proof>}.
      *
      * @throws InterfaceException if the message is malformed, its nonce does not extend ours, or it
      *     demands a mandatory extension ({@code m=})
@@ -122,7 +164,10 @@ public final class ScramSha256 {
     }
 
     private byte[] clientFinal(ServerFirst serverFirst, byte[] serverFirstMessage) {
-        String finalWithoutProof = CHANNEL_BINDING + ",r=" + serverFirst.nonce();
+        byte[] header = gs2Header.getBytes(StandardCharsets.US_ASCII);
+        byte[] binding = Arrays.copyOf(header, header.length + bindingData.length);
+        System.arraycopy(bindingData, 0, binding, header.length, bindingData.length);
+        String finalWithoutProof = "c=" + Base64.getEncoder().encodeToString(binding) + ",r=" + serverFirst.nonce();
         byte[] authMessage = concat(
                 clientFirstBare.getBytes(StandardCharsets.UTF_8),
                 serverFirstMessage,

@@ -84,6 +84,44 @@ class ScramSha256Test {
     }
 
     @Test
+    void plusBindsTheExchangeToTheServerCertificateHash() {
+        byte[] endPoint = FakeServer.hmac(bytes("key"), bytes("the server certificate"));
+        FakeServer server = new FakeServer("pencil", "c2FsdHNhbHQ=", 4096);
+        ScramSha256 scram = ScramSha256.plusWithNonce("pencil", "clientnonce", endPoint);
+        assertEquals("SCRAM-SHA-256-PLUS", scram.mechanism());
+
+        String clientFirst = ascii(scram.clientFirstMessage());
+        assertEquals("p=tls-server-end-point,,n=,r=clientnonce", clientFirst);
+        String serverFirst = server.first(clientFirst, "clientnonceSERVER");
+        String clientFinal = ascii(scram.clientFinalMessage(bytes(serverFirst)));
+        // c= carries the gs2 header and the binding data, which the server compares with its own certificate's hash.
+        String binding = base64(concat(bytes("p=tls-server-end-point,,"), endPoint));
+        assertTrue(clientFinal.startsWith("c=" + binding + ",r=clientnonceSERVER,p="), clientFinal);
+        assertTrue(server.verifyProof(clientFirst, serverFirst, clientFinal), "the proof covers the binding");
+
+        assertFalse(scram.isChannelBound(), "not before the server has proved itself");
+        scram.verifyServerFinal(bytes(server.serverFinal(clientFirst, serverFirst, clientFinal)));
+        assertTrue(scram.isChannelBound());
+    }
+
+    @Test
+    void overTlsWithoutPlusOfferedTheClientSaysItCouldHaveBound() {
+        ScramSha256 scram = ScramSha256.bindingNotOffered("pencil");
+        assertEquals("SCRAM-SHA-256", scram.mechanism());
+        String clientFirst = ascii(scram.clientFirstMessage());
+        assertTrue(clientFirst.startsWith("y,,n=,r="), clientFirst);
+        String nonce = clientFirst.substring("y,,n=,r=".length());
+        FakeServer server = new FakeServer("pencil", "c2FsdA==", 2);
+        String serverFirst = server.first(clientFirst, nonce + "S");
+        String clientFinal = ascii(scram.clientFinalMessage(bytes(serverFirst)));
+        assertTrue(clientFinal.startsWith("c=eSws,"), "base64(\"y,,\"): " + clientFinal);
+        assertTrue(server.verifyProof(clientFirst, serverFirst, clientFinal));
+        scram.verifyServerFinal(bytes(server.serverFinal(clientFirst, serverFirst, clientFinal)));
+        assertFalse(scram.isChannelBound());
+        assertEquals("SCRAM-SHA-256", new ScramSha256("x").mechanism());
+    }
+
+    @Test
     void passwordIsSaslPreppedBeforeHashing() {
         // The server stored the verifier of "pencil"; SOFT HYPHEN maps to nothing.
         FakeServer server = new FakeServer("pencil", "c2FsdA==", 1);
@@ -324,7 +362,7 @@ class ScramSha256Test {
         }
 
         String first(String clientFirst, String serverNonce) {
-            assertTrue(clientFirst.startsWith("n,,n=,r="), clientFirst);
+            assertTrue(clientFirst.matches("(n|y|p=tls-server-end-point),,n=,r=.*"), clientFirst);
             return "r=" + serverNonce + ",s=" + salt + ",i=" + iterations;
         }
 
@@ -341,7 +379,7 @@ class ScramSha256Test {
         }
 
         private static byte[] authMessage(String clientFirst, String serverFirst, String clientFinal) {
-            String bare = clientFirst.substring(3);
+            String bare = clientFirst.substring(clientFirst.indexOf(",,") + 2);
             String withoutProof = clientFinal.substring(0, clientFinal.lastIndexOf(",p="));
             return bytes(bare + "," + serverFirst + "," + withoutProof);
         }
