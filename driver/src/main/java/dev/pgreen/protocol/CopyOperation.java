@@ -23,6 +23,8 @@ public final class CopyOperation implements Operation {
     private final OutputStream out;
     private final byte[] chunk;
     private boolean sending;
+    /** Between the server's CopyOutResponse and its CopyDone. */
+    private boolean copyingOut;
     private PgException error;
     private String commandTag;
 
@@ -83,10 +85,12 @@ public final class CopyOperation implements Operation {
                     error = new ProgrammingException(
                             "COPY TO STDOUT needs an output stream: use copyTo() or copyExpert(sql, OutputStream)");
                 }
+                copyingOut = true;
             }
             case CopyResponse c -> throw new InterfaceException("protocol error: COPY BOTH is only for replication");
-            case CopyData d -> write(d.data());
-            case CopyDone d -> { }
+            // Only between CopyOutResponse and CopyDone: anywhere else the bytes are not rows of this COPY.
+            case CopyData d when copyingOut -> write(d.data());
+            case CopyDone d when copyingOut -> copyingOut = false;
             case RowDescription r -> { }
             case DataRow r -> { }
             case CommandComplete c -> commandTag = c.tag();
