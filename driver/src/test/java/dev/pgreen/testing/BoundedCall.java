@@ -81,6 +81,12 @@ public final class BoundedCall<T> {
         return failure;
     }
 
+    /** The call's exception once it ended, or null when it returned. */
+    public Throwable thrown() {
+        ensureDone();
+        return failure;
+    }
+
     /** The call's result once it ended; fails the test, with the exception as cause, if the call threw. */
     public T result() {
         ensureDone();
