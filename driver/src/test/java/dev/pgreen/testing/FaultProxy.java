@@ -379,7 +379,8 @@ public final class FaultProxy implements AutoCloseable {
             for (;;) {
                 int n = in.read(buf);
                 if (!awaitTurn(link, d, System.nanoTime()) || n < 0) return;
-                Forward f = tampered(d, Arrays.copyOf(buf, n));
+                Forward f = tampered(link, d, Arrays.copyOf(buf, n));
+                if (f == null) return;
                 out.write(f.bytes());
                 out.flush();
                 forwarded[d.ordinal()].addAndGet(f.bytes().length);
@@ -414,9 +415,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private Forward tampered(Direction d, byte[] chunk) {
+    /** What to forward of {@code chunk}; null when the link was cut meanwhile (its bytes reach no tamper). */
+    private Forward tampered(Link link, Direction d, byte[] chunk) {
         lock.lock();
         try {
+            if (link.cut) return null;
             Armed a = tampers[d.ordinal()];
             if (a == null) return Forward.as(chunk);
             Forward f = a.tamper.apply(a.offset, chunk);
