@@ -6,18 +6,12 @@ import dev.pgreen.PollingWait;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.PgException;
-import dev.pgreen.errors.QueryCanceledException;
-import dev.pgreen.testing.Backends;
 import dev.pgreen.testing.BoundedCall;
 import dev.pgreen.testing.FaultProxy;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.ServerProcesses;
-import dev.pgreen.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +19,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,41 +36,12 @@ import static org.junit.jupiter.api.Assertions.*;
  * until that core lands (then remove the tag).
  */
 @Tag(PgServerExtension.PENDING_CORE)
-@ExtendWith(PgServerExtension.class)
-class AbortAndCancelFaultTest {
+class AbortAndCancelFaultTest extends ProxiedTrials {
     /** How long {@code close()} from another thread may take, and the aborted call after it. */
     private static final Duration AT_ONCE = Duration.ofSeconds(1);
     /** What the aborted call says: the user closed the connection (not "server closed the connection unexpectedly"). */
     private static final String CLOSED = "connection (was |is |already )?closed";
-    private static final Duration ACTIVE = Duration.ofSeconds(10);
 
-    private TestServer server;
-    private FaultProxy proxy;
-    private Connection conn;
-    private Connection observer;
-
-    @BeforeEach
-    void setUp(TestServer server) {
-        this.server = server;
-        proxy = FaultProxy.start(server);
-        conn = connect(proxy.dsn());
-        observer = connect(server.dsn());
-    }
-
-    @AfterEach
-    void tearDown() {
-        // The server may still run what the trial abandoned: end it before closing anything that could wait on it.
-        observer.cursor().execute("SELECT pg_terminate_backend(%s)", conn.backendPid());
-        proxy.close();
-        conn.close();
-        observer.close();
-    }
-
-    private BoundedCall<Object> running(String name, Callable<Object> body) {
-        BoundedCall<Object> call = BoundedCall.start(name, body);
-        Backends.awaitActive(observer, conn.backendPid(), ACTIVE);
-        return call;
-    }
 
     /** close() from another thread returns at once, and the call it aborted fails at once saying so. */
     private void closeAbortsTheCall(BoundedCall<?> call) {

@@ -1,26 +1,19 @@
 package dev.pgreen.faults;
 
-import dev.pgreen.Connection;
 import dev.pgreen.TransactionStatus;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.QueryCanceledException;
-import dev.pgreen.testing.Backends;
 import dev.pgreen.testing.BoundedCall;
 import dev.pgreen.testing.FaultProxy;
 import dev.pgreen.testing.FaultProxy.Cut;
-import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.ServerProcesses;
-import dev.pgreen.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -30,33 +23,16 @@ import static dev.pgreen.testing.FaultProxy.Direction.SERVER_TO_CLIENT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** COPY FROM STDIN and COPY TO STDOUT under faults: each trial is the fault, the call, what the user sees. */
-@ExtendWith(PgServerExtension.class)
-class CopyFaultTest {
+class CopyFaultTest extends ProxiedTrials {
     /** About 2 MB of COPY output, in many CopyData messages. */
     private static final int ROWS = 20_000;
-    private static final Duration ACTIVE = Duration.ofSeconds(10);
 
-    private TestServer server;
-    private FaultProxy proxy;
-    private Connection conn;
-    private Connection observer;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     @BeforeEach
-    void setUp(TestServer server) {
-        this.server = server;
-        proxy = FaultProxy.start(server);
-        conn = connect(proxy.dsn());
+    void createTables() {
         conn.cursor().execute("CREATE TEMP TABLE src AS SELECT g, repeat('x', 100) AS s FROM generate_series(1, %s) g", ROWS);
         conn.cursor().execute("CREATE TEMP TABLE sink (g int, s text)");
-        observer = connect(server.dsn());
-    }
-
-    @AfterEach
-    void tearDown() {
-        proxy.close();
-        conn.close();
-        observer.close();
     }
 
     /** Rows for COPY FROM without end; {@code flowing} opens once a megabyte has been read. */
@@ -142,11 +118,10 @@ class CopyFaultTest {
 
     @Test
     void aStoppedBackendCancelledDuringCopyToIsCancelledOnceResumed() {
-        BoundedCall<Object> call = BoundedCall.start("copy to", () -> {
+        BoundedCall<Object> call = running("copy to", () -> {
             conn.cursor().copyExpert("COPY (SELECT pg_sleep(30)) TO STDOUT", out);
             return null;
         });
-        Backends.awaitActive(observer, conn.backendPid(), ACTIVE);
         long resumed;
         try (ServerProcesses.Stopped stopped = ServerProcesses.of(server).stopBackend(conn.backendPid())) {
             conn.cancel();

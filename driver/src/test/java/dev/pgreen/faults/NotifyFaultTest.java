@@ -1,6 +1,5 @@
 package dev.pgreen.faults;
 
-import dev.pgreen.Connection;
 import dev.pgreen.Notify;
 import dev.pgreen.TransactionStatus;
 import dev.pgreen.errors.InterfaceException;
@@ -8,13 +7,9 @@ import dev.pgreen.errors.OperationalException;
 import dev.pgreen.testing.BoundedCall;
 import dev.pgreen.testing.FaultProxy;
 import dev.pgreen.testing.FaultProxy.Cut;
-import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.ServerProcesses;
-import dev.pgreen.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,30 +19,14 @@ import static dev.pgreen.testing.FaultProxy.Direction.SERVER_TO_CLIENT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** awaitNotifies under faults: each trial is the fault, the call, what the user sees. */
-@ExtendWith(PgServerExtension.class)
-class NotifyFaultTest {
+class NotifyFaultTest extends ProxiedTrials {
     private static final Duration LONG_WAIT = Duration.ofSeconds(30);
     private static final Duration SHORT_WAIT = Duration.ofSeconds(1);
 
-    private TestServer server;
-    private FaultProxy proxy;
-    private Connection conn;
-    private Connection observer;
 
     @BeforeEach
-    void setUp(TestServer server) {
-        this.server = server;
-        proxy = FaultProxy.start(server);
-        conn = connect(proxy.dsn());
+    void listen() {
         conn.cursor().execute("LISTEN faults");
-        observer = connect(server.dsn());
-    }
-
-    @AfterEach
-    void tearDown() {
-        proxy.close();
-        conn.close();
-        observer.close();
     }
 
     private BoundedCall<Integer> await(Duration timeout) {
@@ -60,13 +39,7 @@ class NotifyFaultTest {
 
     @Test
     void aBackendKilledDuringAwaitNotifies() {
-        BoundedCall<Integer> call = await(LONG_WAIT);
-        long fault = System.nanoTime();
-        observer.cursor().execute("SELECT pg_terminate_backend(%s)", conn.backendPid());
-        OperationalException e = fails(call, OperationalException.class, "terminating connection due to administrator command",
-                fault, PROMPTLY);
-        assertEquals("57P01", e.sqlState());
-        assertClosed(conn);
+        killTheBackendAndSeeTheSessionEnd(await(LONG_WAIT));
     }
 
     @Test

@@ -6,17 +6,11 @@ import dev.pgreen.TransactionStatus;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.QueryCanceledException;
-import dev.pgreen.testing.Backends;
 import dev.pgreen.testing.BoundedCall;
 import dev.pgreen.testing.FaultProxy;
 import dev.pgreen.testing.FaultProxy.Cut;
-import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.ServerProcesses;
-import dev.pgreen.testing.TestServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,47 +21,18 @@ import static dev.pgreen.testing.FaultProxy.Direction.SERVER_TO_CLIENT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Queries under faults of the server, the network and the processes: each trial is the fault, the call, what the user sees. */
-@ExtendWith(PgServerExtension.class)
-class QueryFaultTest {
+class QueryFaultTest extends ProxiedTrials {
     /** One DataRow of 200 kB: a cut at 50 kB lands in the middle of it. */
     private static final String BIG_ROW = "SELECT repeat('x', 200000)";
-    private static final Duration ACTIVE = Duration.ofSeconds(10);
 
-    private TestServer server;
-    private FaultProxy proxy;
-    private Connection conn;
-    private Connection observer;
-
-    @BeforeEach
-    void setUp(TestServer server) {
-        this.server = server;
-        proxy = FaultProxy.start(server);
-        conn = connect(proxy.dsn());
-        observer = connect(server.dsn());
-    }
-
-    @AfterEach
-    void tearDown() {
-        proxy.close();
-        conn.close();
-        observer.close();
-    }
 
     private BoundedCall<Object> sleep(int seconds) {
-        BoundedCall<Object> call = BoundedCall.start("pg_sleep", () -> conn.cursor().execute("SELECT pg_sleep(%s)", seconds));
-        Backends.awaitActive(observer, conn.backendPid(), ACTIVE);
-        return call;
+        return running("pg_sleep", () -> conn.cursor().execute("SELECT pg_sleep(%s)", seconds));
     }
 
     @Test
     void aBackendKilledMidQuery() {
-        BoundedCall<Object> call = sleep(30);
-        long fault = System.nanoTime();
-        observer.cursor().execute("SELECT pg_terminate_backend(%s)", conn.backendPid());
-        OperationalException e = fails(call, OperationalException.class, "terminating connection due to administrator command",
-                fault, PROMPTLY);
-        assertEquals("57P01", e.sqlState());
-        assertClosed(conn);
+        killTheBackendAndSeeTheSessionEnd(sleep(30));
     }
 
     @ParameterizedTest
