@@ -11,6 +11,7 @@ import dev.pgreen.testing.FaultProxy.Forward;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
@@ -38,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * longer with another seed, more trials and {@code -Dpgreen.fuzz.seconds}.
  */
 @ExtendWith(PgServerExtension.class)
+// A test that hangs fails after two minutes, with its stack, instead of stalling the build.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ProtocolFuzzTest {
     private static final String SQL = "SELECT 42::int4 AS i, 9000000000::int8 AS b, 'héllo wörld'::text AS t, "
             + "true AS f, 1.5::numeric AS n, 0.25::float8 AS d, NULL::int AS z, ARRAY[1, 2, 3] AS a, "

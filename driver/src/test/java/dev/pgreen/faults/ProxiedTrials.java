@@ -9,6 +9,7 @@ import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
@@ -25,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * made; {@link #observer} is connected straight to the server, to watch and to kill.
  */
 @ExtendWith(PgServerExtension.class)
+// A test that hangs fails after two minutes, with its stack, instead of stalling the build.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 abstract class ProxiedTrials {
     /** How long a statement may take to show up as active on the server. */
     static final Duration ACTIVE = Duration.ofSeconds(10);

@@ -14,6 +14,7 @@ import dev.pgreen.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * sees. The slots are TEMPORARY: the server drops each with the session the fault ends.
  */
 @ExtendWith(PgServerExtension.class)
+// A test that hangs fails after two minutes, with its stack, instead of stalling the build.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReplicationFaultTest {
     private FaultProxy proxy;
     private Connection observer;

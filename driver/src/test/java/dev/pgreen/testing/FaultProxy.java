@@ -267,17 +267,25 @@ public final class FaultProxy implements AutoCloseable {
             // closing anyway
         }
         open.forEach(l -> l.cut(Cut.FIN));
-        List<String> stuck = new ArrayList<>();
+        // Again until none is left: a link may have started its second pump meanwhile.
         long deadline = System.nanoTime() + JOIN.toNanos();
-        for (Thread t : List.copyOf(threads)) {
+        for (List<Thread> live = alive(); !live.isEmpty(); live = alive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("fault proxy threads did not stop: "
+                        + live.stream().map(Thread::getName).toList());
+            }
             try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                live.getFirst().join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (t.isAlive()) stuck.add(t.getName());
         }
-        if (!stuck.isEmpty()) throw new IllegalStateException("fault proxy threads did not stop: " + stuck);
+    }
+
+    /** Threads not yet ended, counting those about to start. */
+    private List<Thread> alive() {
+        return threads.stream().filter(t -> t.getState() != Thread.State.TERMINATED).toList();
     }
 
     // ---- inside ----
@@ -466,14 +474,10 @@ public final class FaultProxy implements AutoCloseable {
         return "fault-proxy-" + port() + "-" + link.id + "-" + what;
     }
 
+    /** Starts a daemon thread that {@link #close()} will join; threads that ended are forgotten here. */
     private Thread spawn(String name, Runnable body) {
-        Thread t = Thread.ofPlatform().daemon().name(name).unstarted(() -> {
-            try {
-                body.run();
-            } finally {
-                threads.remove(Thread.currentThread());
-            }
-        });
+        Thread t = Thread.ofPlatform().daemon().name(name).unstarted(body);
+        threads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
         threads.add(t);
         t.start();
         return t;

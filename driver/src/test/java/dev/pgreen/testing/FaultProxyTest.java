@@ -9,6 +9,7 @@ import dev.pgreen.testing.FaultProxy.Direction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
@@ -21,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The fault proxy itself, against the real server. */
 @ExtendWith(PgServerExtension.class)
+// A test that hangs fails after two minutes, with its stack, instead of stalling the build.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FaultProxyTest {
     private static final Duration LIMIT = Duration.ofSeconds(10);
 

@@ -5,6 +5,7 @@ import dev.pgreen.Pgreen;
 import dev.pgreen.errors.OperationalException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
@@ -13,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** SIGSTOP/SIGCONT and restart of the throw-away cluster's processes. */
 @ExtendWith(PgServerExtension.class)
+// A test that hangs fails after two minutes, with its stack, instead of stalling the build.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ServerProcessesTest {
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
