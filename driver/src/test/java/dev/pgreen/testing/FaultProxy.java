@@ -389,9 +389,10 @@ public final class FaultProxy implements AutoCloseable {
                 if (!awaitTurn(link, d, System.nanoTime()) || n < 0) return;
                 Forward f = tampered(link, d, Arrays.copyOf(buf, n));
                 if (f == null) return;
+                // Counted before they leave: a client that has read them must find them counted.
+                forwarded[d.ordinal()].addAndGet(f.bytes().length);
                 out.write(f.bytes());
                 out.flush();
-                forwarded[d.ordinal()].addAndGet(f.bytes().length);
                 if (f.thenCut() != null) {
                     link.cut(f.thenCut());
                     return;
