@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -29,6 +31,7 @@ class FaultProxyTest {
 
     private TestServer server;
     private FaultProxy proxy;
+    private final List<Connection> opened = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp(TestServer server) {
@@ -38,12 +41,19 @@ class FaultProxyTest {
 
     @AfterEach
     void tearDown() {
+        // The proxy first: closing it ends any call a failed test left waiting on a stalled link.
         proxy.close();
+        opened.forEach(Connection::close);
     }
 
+    /** A connection through the proxy, closed after the test (after the proxy). */
     private Connection connect() {
-        Connection c = Pgreen.connect(proxy.dsn());
+        return opened(Pgreen.connect(proxy.dsn()));
+    }
+
+    private Connection opened(Connection c) {
         c.setAutocommit(true);
+        opened.add(c);
         return c;
     }
 
@@ -53,40 +63,38 @@ class FaultProxyTest {
 
     @Test
     void forwardsBothWaysAndCountsConnections() {
-        try (Connection c = connect()) {
-            assertEquals(1, select(c, 1));
-            assertEquals(1, proxy.connectionsOpened());
-            assertTrue(proxy.forwarded(Direction.CLIENT_TO_SERVER) > 0);
-            assertTrue(proxy.forwarded(Direction.SERVER_TO_CLIENT) > 0);
-            assertTrue(proxy.dsn().contains("port=" + proxy.port()), proxy.dsn());
-        }
+        Connection c = connect();
+        assertEquals(1, select(c, 1));
+        assertEquals(1, proxy.connectionsOpened());
+        assertTrue(proxy.forwarded(Direction.CLIENT_TO_SERVER) > 0);
+        assertTrue(proxy.forwarded(Direction.SERVER_TO_CLIENT) > 0);
+        assertTrue(proxy.dsn().contains("port=" + proxy.port()), proxy.dsn());
     }
 
     @Test
     void latencyDelaysEachWay() {
-        try (Connection c = connect()) {
-            proxy.latency(Duration.ofMillis(100));
-            long start = System.nanoTime();
-            assertEquals(2, select(c, 2));
-            assertTrue(System.nanoTime() - start >= 200_000_000L, "a round trip crosses the proxy twice");
-        }
+        Connection c = connect();
+        proxy.latency(Duration.ofMillis(100));
+        long start = System.nanoTime();
+        assertEquals(2, select(c, 2));
+        assertTrue(System.nanoTime() - start >= 200_000_000L, "a round trip crosses the proxy twice");
     }
 
     @Test
     void aStallHoldsTheOpenLinksOnlyUntilResumed() {
-        try (Connection c = connect(); Connection other = connect(); Connection observer = Pgreen.connect(server.dsn())) {
-            proxy.stall(Direction.SERVER_TO_CLIENT);
-            BoundedCall<Object> call = BoundedCall.start("stalled", () -> select(c, 3));
-            awaitIdleAfter(observer, c.backendPid(), "SELECT 3");
-            // A link opened after the stall flows; the stalled one holds the reply the server has sent.
-            try (Connection late = connect()) {
-                assertEquals(4, select(late, 4));
-            }
-            assertFalse(call.isDone(), "the reply is held");
-            proxy.resume();
-            assertEquals(3, call.awaitEnd(LIMIT).result());
-            assertEquals(5, select(other, 5));
-        }
+        Connection c = connect();
+        Connection other = connect();
+        Connection observer = opened(Pgreen.connect(server.dsn()));
+        proxy.stall(Direction.SERVER_TO_CLIENT);
+        BoundedCall<Object> call = BoundedCall.start("stalled", () -> select(c, 3));
+        awaitIdleAfter(observer, c.backendPid(), "SELECT 3");
+        // A link opened after the stall flows; the stalled one holds the reply the server has sent.
+        Connection late = connect();
+        assertEquals(4, select(late, 4));
+        assertFalse(call.isDone(), "the reply is held");
+        proxy.resume();
+        assertEquals(3, call.awaitEnd(LIMIT).result());
+        assertEquals(5, select(other, 5));
     }
 
     @Test
@@ -96,38 +104,33 @@ class FaultProxyTest {
                 () -> Pgreen.connect(proxy.dsn("connect_timeout=2")));
         assertTrue(e.getMessage().contains("timeout"), e.getMessage());
         proxy.resume();
-        try (Connection c = connect()) {
-            assertEquals(1, select(c, 1));
-        }
+        Connection c = connect();
+        assertEquals(1, select(c, 1));
     }
 
     @Test
     void cutAllResetsOrClosesEveryLink() {
-        try (Connection reset = connect(); Connection closed = connect()) {
-            proxy.cutAll(Cut.RST);
-            OperationalException e = assertThrows(OperationalException.class, () -> select(reset, 1));
-            assertTrue(e.getMessage().contains("server closed the connection unexpectedly"), e.getMessage());
-            assertThrows(OperationalException.class, () -> select(closed, 1));
-        }
-        try (Connection c = connect()) {
-            proxy.cutAll(Cut.FIN);
-            OperationalException e = assertThrows(OperationalException.class, () -> select(c, 1));
-            assertTrue(e.getMessage().contains("server closed the connection unexpectedly"), e.getMessage());
-        }
+        Connection reset = connect();
+        Connection closed = connect();
+        proxy.cutAll(Cut.RST);
+        OperationalException e = assertThrows(OperationalException.class, () -> select(reset, 1));
+        assertTrue(e.getMessage().contains("server closed the connection unexpectedly"), e.getMessage());
+        assertThrows(OperationalException.class, () -> select(closed, 1));
+        Connection finished = connect();
+        proxy.cutAll(Cut.FIN);
+        e = assertThrows(OperationalException.class, () -> select(finished, 1));
+        assertTrue(e.getMessage().contains("server closed the connection unexpectedly"), e.getMessage());
     }
 
     @Test
     void cutAfterForwardsExactlyThatManyBytes() {
-        try (Connection c = connect()) {
-            long before = proxy.forwarded(Direction.SERVER_TO_CLIENT);
-            proxy.truncate(Direction.SERVER_TO_CLIENT, 7);
-            assertThrows(OperationalException.class, () -> c.cursor().execute("SELECT repeat('x', 100000)"));
-            assertEquals(before + 7, proxy.forwarded(Direction.SERVER_TO_CLIENT));
-            assertTrue(c.isClosed());
-        }
-        try (Connection c = connect()) {
-            assertEquals(1, select(c, 1), "the cut fired once");
-        }
+        Connection c = connect();
+        long before = proxy.forwarded(Direction.SERVER_TO_CLIENT);
+        proxy.truncate(Direction.SERVER_TO_CLIENT, 7);
+        assertThrows(OperationalException.class, () -> c.cursor().execute("SELECT repeat('x', 100000)"));
+        assertEquals(before + 7, proxy.forwarded(Direction.SERVER_TO_CLIENT));
+        assertTrue(c.isClosed());
+        assertEquals(1, select(connect(), 1), "the cut fired once");
     }
 
     @Test
@@ -135,11 +138,10 @@ class FaultProxyTest {
         proxy.injectGarbage(0, new byte[] {1, 2, 3});
         assertArrayEquals(new byte[] {1, 2, 3, 'N'}, sslRequestReply(4));
         assertArrayEquals(new byte[] {'N'}, sslRequestReply(1), "once");
-        try (Connection c = connect()) {
-            proxy.injectGarbage(0, new byte[] {'?', 0, 0, 0, 4});
-            InterfaceException e = assertThrows(InterfaceException.class, () -> select(c, 1));
-            assertTrue(e.getMessage().contains("protocol error"), e.getMessage());
-        }
+        Connection c = connect();
+        proxy.injectGarbage(0, new byte[] {'?', 0, 0, 0, 4});
+        InterfaceException e = assertThrows(InterfaceException.class, () -> select(c, 1));
+        assertTrue(e.getMessage().contains("protocol error"), e.getMessage());
     }
 
     @Test
@@ -167,9 +169,8 @@ class FaultProxyTest {
         assertTrue(proxy.awaitConnections(1, LIMIT));
         assertFalse(connecting.isDone(), "accepted but not connected to the server");
         proxy.releaseNewConnections();
-        try (Connection c = connecting.awaitEnd(LIMIT).result()) {
-            assertEquals(1, select(c, 1));
-        }
+        Connection c = connecting.awaitEnd(LIMIT).result();
+        assertEquals(1, select(c, 1));
     }
 
     @Test
@@ -179,6 +180,7 @@ class FaultProxyTest {
         proxy.holdNewConnections();
         try (Socket held = new Socket()) {
             held.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
+            held.setSoTimeout((int) LIMIT.toMillis());
             assertTrue(proxy.awaitConnections(2, LIMIT));
             proxy.close();
             assertEquals(-1, held.getInputStream().read(), "the held link is closed");
@@ -192,10 +194,12 @@ class FaultProxyTest {
                 s.connect(new InetSocketAddress("127.0.0.1", proxy.port()), 1000);
             }
         });
-        c.close();
     }
 
-    /** Waits until backend {@code pid} has run {@code sql} and is idle again: its reply has left the server. */
+    /**
+     * Waits until backend {@code pid} has run {@code sql} and is idle again: its reply has left the server. The
+     * observer is in autocommit: inside a transaction pg_stat_activity would show the same snapshot every time.
+     */
     private static void awaitIdleAfter(Connection observer, int pid, String sql) {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
