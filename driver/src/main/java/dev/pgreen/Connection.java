@@ -1482,9 +1482,11 @@ public class Connection implements AutoCloseable {
 
     /**
      * Sends a CancelRequest for the statement in progress, on a separate
-     * connection, and waits (at most {@link PollingWait#CANCEL_GRACE}) until the
-     * server has received it; callable from any thread, harmless when nothing
-     * runs. From inside the operation's own wait callback it only starts the
+     * connection, and returns once it is written (at most
+     * {@link PollingWait#CANCEL_GRACE}); the operation in progress, or else the
+     * next one, does not go on before the server has received it, so it can
+     * never cancel a later statement. Callable from any thread, harmless when
+     * nothing runs. From inside the operation's own wait callback it only starts the
      * request, which the wait then finishes ({@link #requestCancel()}).
      * During {@link #awaitNotifies} it ends the wait instead.
      *
@@ -1501,7 +1503,9 @@ public class Connection implements AutoCloseable {
             return;
         }
         deliver(req);
-        pendingCancel.compareAndSet(req, null);
+        if (req.isDone()) {
+            pendingCancel.compareAndSet(req, null);
+        }
         if (req.failure() != null) {
             throw new OperationalException("could not send the cancel request: " + req.failure().getMessage(),
                     req.failure());
@@ -1549,13 +1553,17 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    /** Drives a cancel request to its end on this thread, with a selector of its own, within the grace. */
+    /**
+     * Sends a cancel request on this thread, with a selector of its own, within the grace: connects and
+     * writes it. Waiting for the server to close the cancel connection is left to the operation's own
+     * waits (they finish it before the operation returns) or to the next operation, which finishes it first.
+     */
     private static void deliver(CancelRequest req) {
         long deadline = req.startedAt() + PollingWait.CANCEL_GRACE.toNanos();
         // An interrupt would make every select return at once: it is the caller's, restored afterwards.
         boolean interrupted = Thread.interrupted();
         try (Selector sel = Selector.open()) {
-            for (PollState s = req.step(); s != PollState.OK; s = req.step()) {
+            for (PollState s = req.step(); s != PollState.OK && s != PollState.READ; s = req.step()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     req.close();

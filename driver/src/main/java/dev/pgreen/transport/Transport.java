@@ -398,7 +398,8 @@ public final class Transport {
             e = ServerErrors.sessionEnded(fatal, cause);
         } else if (cause != null) {
             // A reset, or a silent peer given up by the keepalives ("Connection timed out").
-            e = new OperationalException("connection to " + where() + " lost: " + cause.getMessage(), cause);
+            e = new OperationalException("server closed the connection unexpectedly: connection to " + where()
+                    + " lost: " + cause.getMessage(), cause);
         } else {
             e = new OperationalException("server closed the connection unexpectedly\n"
                     + "\tThis probably means the server terminated abnormally\n"
