@@ -314,8 +314,9 @@ public final class Transport {
                 if (busy && !core.isBusy() && core.encoder().isEmpty()) {
                     return PollState.OK;
                 }
-                if (!busy && core.hasInFlight()) {
+                if (!busy && core.hasInFlight() && !core.isBusy()) {
                     // A stream whose caller has not taken what arrived yet: one read's worth at a time.
+                    // (What arrived may hold the caller up again, an error ending a COPY: then read on.)
                     return PollState.OK;
                 }
             }
