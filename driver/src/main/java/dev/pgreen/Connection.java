@@ -605,8 +605,12 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    private static void raiseStreamError(CopyBothStream stream) {
+    private void raiseStreamError(CopyBothStream stream) {
         if (stream.error() != null) {
+            if (core.fatalError() != null) {
+                // The server ended the session (FATAL): the socket's end may not be read yet, the session is over.
+                closeAfterFailure();
+            }
             throw stream.error();
         }
     }

@@ -482,8 +482,12 @@ public final class Transport {
             try {
                 ch.shutdownInput();
                 ch.shutdownOutput();
+                // The connection to the server is over; the file descriptor is closed by the operation when it
+                // wakes (its failure closes the transport). Closing it here would cancel its selection keys, and a
+                // selector that has not reported the shutdown yet would drop that wake-up with the key.
+                return;
             } catch (IOException ignored) {
-                // Closing below is what matters.
+                // Not shut down: close it now, below.
             }
         }
         close();
