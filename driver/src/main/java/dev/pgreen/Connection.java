@@ -713,9 +713,7 @@ public class Connection implements AutoCloseable {
     private static final int COPY_CHUNK = 64 * 1024;
 
     private List<byte[]> takeReceived(CopyOperation op) {
-        List<List<byte[]>> taken = new java.util.ArrayList<>(1);
-        transport.withIo(() -> taken.add(op.takeReceived()));
-        return taken.get(0);
+        return transport.readIo(op::takeReceived);
     }
 
     /** Writes rows out; a failure is reported once the server has finished sending (the rest is drained). */
@@ -1312,9 +1310,7 @@ public class Connection implements AutoCloseable {
     }
 
     private List<Object> takeStreamed(StreamOperation op) {
-        List<List<Object>> taken = new java.util.ArrayList<>(1);
-        transport.withIo(() -> taken.add(op.take()));
-        return taken.get(0);
+        return transport.readIo(op::take);
     }
 
     /**

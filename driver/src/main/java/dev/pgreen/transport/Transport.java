@@ -218,6 +218,16 @@ public final class Transport {
         }
     }
 
+    /** Reads {@code what} from the protocol state under the I/O lock. */
+    public <T> T readIo(java.util.function.Supplier<T> what) {
+        ioLock.lock();
+        try {
+            return what.get();
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
     /** The server's address once connected (a cancel request goes to the same one), or null. */
     public java.net.SocketAddress remoteAddress() {
         SocketChannel ch = channel;
