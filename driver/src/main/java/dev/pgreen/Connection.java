@@ -605,8 +605,12 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    private static void raiseStreamError(CopyBothStream stream) {
+    private void raiseStreamError(CopyBothStream stream) {
         if (stream.error() != null) {
+            if (core.fatalError() != null) {
+                // The server ended the session (FATAL): the socket's end may not be read yet, the session is over.
+                closeAfterFailure();
+            }
             throw stream.error();
         }
     }
@@ -709,9 +713,7 @@ public class Connection implements AutoCloseable {
     private static final int COPY_CHUNK = 64 * 1024;
 
     private List<byte[]> takeReceived(CopyOperation op) {
-        List<List<byte[]>> taken = new java.util.ArrayList<>(1);
-        transport.withIo(() -> taken.add(op.takeReceived()));
-        return taken.get(0);
+        return transport.readIo(op::takeReceived);
     }
 
     /** Writes rows out; a failure is reported once the server has finished sending (the rest is drained). */
@@ -1308,9 +1310,7 @@ public class Connection implements AutoCloseable {
     }
 
     private List<Object> takeStreamed(StreamOperation op) {
-        List<List<Object>> taken = new java.util.ArrayList<>(1);
-        transport.withIo(() -> taken.add(op.take()));
-        return taken.get(0);
+        return transport.readIo(op::take);
     }
 
     /**
@@ -1482,9 +1482,11 @@ public class Connection implements AutoCloseable {
 
     /**
      * Sends a CancelRequest for the statement in progress, on a separate
-     * connection, and waits (at most {@link PollingWait#CANCEL_GRACE}) until the
-     * server has received it; callable from any thread, harmless when nothing
-     * runs. From inside the operation's own wait callback it only starts the
+     * connection, and returns once it is written (at most
+     * {@link PollingWait#CANCEL_GRACE}); the operation in progress, or else the
+     * next one, does not go on before the server has received it, so it can
+     * never cancel a later statement. Callable from any thread, harmless when
+     * nothing runs. From inside the operation's own wait callback it only starts the
      * request, which the wait then finishes ({@link #requestCancel()}).
      * During {@link #awaitNotifies} it ends the wait instead.
      *
@@ -1501,7 +1503,9 @@ public class Connection implements AutoCloseable {
             return;
         }
         deliver(req);
-        pendingCancel.compareAndSet(req, null);
+        if (req.isDone()) {
+            pendingCancel.compareAndSet(req, null);
+        }
         if (req.failure() != null) {
             throw new OperationalException("could not send the cancel request: " + req.failure().getMessage(),
                     req.failure());
@@ -1549,13 +1553,17 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    /** Drives a cancel request to its end on this thread, with a selector of its own, within the grace. */
+    /**
+     * Sends a cancel request on this thread, with a selector of its own, within the grace: connects and
+     * writes it. Waiting for the server to close the cancel connection is left to the operation's own
+     * waits (they finish it before the operation returns) or to the next operation, which finishes it first.
+     */
     private static void deliver(CancelRequest req) {
         long deadline = req.startedAt() + PollingWait.CANCEL_GRACE.toNanos();
         // An interrupt would make every select return at once: it is the caller's, restored afterwards.
         boolean interrupted = Thread.interrupted();
         try (Selector sel = Selector.open()) {
-            for (PollState s = req.step(); s != PollState.OK; s = req.step()) {
+            for (PollState s = req.step(); s != PollState.OK && s != PollState.READ; s = req.step()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     req.close();

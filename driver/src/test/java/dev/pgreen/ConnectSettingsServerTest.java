@@ -170,7 +170,7 @@ class ConnectSettingsServerTest {
             var e = assertTimeoutPreemptively(Duration.ofSeconds(20),
                     () -> assertThrows(OperationalException.class, () -> conn.awaitNotifies(Duration.ofSeconds(15))));
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "took too long");
-            assertTrue(e.getMessage().startsWith("connection to server at \"127.0.0.1\", port " + proxy.port() + " lost: "),
+            assertTrue(e.getMessage().contains("connection to server at \"127.0.0.1\", port " + proxy.port() + " lost: "),
                     e.getMessage());
             assertTrue(conn.isClosed());
         }

@@ -15,7 +15,10 @@ import java.util.Map;
  * wherever the bytes come from and calls {@link #next()} until it returns null.
  *
  * <p>A frame is consumed whole even when decoding its body fails, so a bad
- * message can never desynchronise the stream.
+ * message can never desynchronise the stream. A header no server message can
+ * have (an unknown type, a fixed-size message of another length, an absurd
+ * length) is a protocol error as soon as it arrives, before its body: the
+ * decoder then stays on it.
  *
  * <p>A DataRow or CopyData too large for the buffer is received straight into
  * the array that becomes the message's body ({@link LargeFrame}): its bytes are
@@ -116,7 +119,12 @@ public final class BackendDecoder {
         byte[] a = buf.array();
         char type = (char) (a[readIndex] & 0xff);
         int length = frameLength(a, readIndex);
-        if (length < 4 || length > MAX_FRAME) {
+        // Judged on the header alone: waiting for the body of a frame no server sends could wait forever.
+        int expected = expectedLength(type);
+        if (expected == UNKNOWN) {
+            throw new InterfaceException("protocol error: unknown message type '" + printable(type) + "'");
+        }
+        if (length < 4 || length > MAX_FRAME || expected != VARIABLE && length != expected) {
             throw new InterfaceException("protocol error: message '" + printable(type)
                     + "' has an invalid length " + length);
         }
@@ -161,6 +169,20 @@ public final class BackendDecoder {
         target.limit(target.capacity());
         buf = target;
         readIndex = 0;
+    }
+
+    private static final int VARIABLE = -1;
+    private static final int UNKNOWN = -2;
+
+    /** The length every message of this type has, VARIABLE, or UNKNOWN for a type no server sends; as {@link #decode}. */
+    private static int expectedLength(char type) {
+        return switch (type) {
+            case 'Z' -> 5;
+            case 'K' -> 12;
+            case 'I', 'c', '1', '2', '3', 'n', 's' -> 4;
+            case 'R', 'S', 'T', 'D', 'C', 'E', 'N', 'A', 'G', 'H', 'W', 'd', 't', 'v' -> VARIABLE;
+            default -> UNKNOWN;
+        };
     }
 
     private static String printable(char type) {

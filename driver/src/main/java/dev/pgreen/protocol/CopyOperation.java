@@ -29,6 +29,8 @@ public final class CopyOperation implements Operation {
     private final ArrayDeque<byte[]> received = new ArrayDeque<>();
     private boolean sending;
     private boolean complete;
+    /** Between the server's CopyOutResponse and its CopyDone. */
+    private boolean copyingOut;
     private PgException error;
     private String commandTag;
 
@@ -115,14 +117,16 @@ public final class CopyOperation implements Operation {
                     error = new ProgrammingException(
                             "COPY TO STDOUT needs an output stream: use copyTo() or copyExpert(sql, OutputStream)");
                 }
+                copyingOut = true;
             }
             case CopyResponse c -> throw new InterfaceException("protocol error: COPY BOTH is only for replication");
-            case CopyData d -> {
+            // Only between CopyOutResponse and CopyDone: anywhere else the bytes are not rows of this COPY.
+            case CopyData d when copyingOut -> {
                 if (hasOutput && error == null) {
                     received.add(d.data());
                 }
             }
-            case CopyDone d -> { }
+            case CopyDone d when copyingOut -> copyingOut = false;
             case RowDescription r -> { }
             case DataRow r -> { }
             case CommandComplete c -> commandTag = c.tag();

@@ -44,6 +44,8 @@ public final class ExtendedQueryOperation implements Operation {
     private String commandTag;
     private long rowCount = -1;
     private boolean parsed;
+    /** The kind of the CopyResponse refused ('G', 'H', 'W'), until its stream has ended; 0 for none. */
+    private char refusedCopy;
     private PgException error;
 
     /** One execution whose result is kept. {@code sql} is null when the statement is already prepared. */
@@ -156,9 +158,14 @@ public final class ExtendedQueryOperation implements Operation {
                 } else if (c.kind() == 'W') {
                     out.copyDone();
                 }
+                refusedCopy = c.kind();
             }
-            case CopyData d -> { }
-            case CopyDone d -> { }
+            // Drained after a refused COPY TO (up to its CopyDone) or COPY BOTH (a walsender may send more after
+            // its CopyDone); anywhere else it would hide a row the server sent.
+            case CopyData d when refusedCopy == 'W' || refusedCopy == 'H' -> { }
+            case CopyDone d when refusedCopy == 'W' || refusedCopy == 'H' -> {
+                if (refusedCopy == 'H') refusedCopy = 0;
+            }
             case ErrorResponse e -> {
                 if (error == null) error = ServerErrors.toException(e.fields());
                 // The server skips the rest up to the Sync: in a pipeline, nothing more comes for this one.

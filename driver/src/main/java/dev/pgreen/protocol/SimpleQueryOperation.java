@@ -20,6 +20,8 @@ public final class SimpleQueryOperation implements Operation {
     private final List<QueryResult> results = new ArrayList<>(1);
     private PgException error;
     private long totalRowCount = -1;
+    /** The kind of the CopyResponse refused ('G', 'H', 'W'), until its stream has ended; 0 for none. */
+    private char refusedCopy;
 
     public SimpleQueryOperation(String sql) {
         this.sql = sql;
@@ -54,9 +56,16 @@ public final class SimpleQueryOperation implements Operation {
             case ErrorResponse e -> {
                 if (error == null) error = ServerErrors.toException(e.fields());
             }
-            case CopyResponse c -> refuseCopy(c, out);
-            case CopyData d -> { }
-            case CopyDone d -> { }
+            case CopyResponse c -> {
+                refuseCopy(c, out);
+                refusedCopy = c.kind();
+            }
+            // Drained after a refused COPY TO (up to its CopyDone) or COPY BOTH (a walsender may send more after
+            // its CopyDone); anywhere else it would hide a row the server sent.
+            case CopyData d when refusedCopy == 'W' || refusedCopy == 'H' -> { }
+            case CopyDone d when refusedCopy == 'W' || refusedCopy == 'H' -> {
+                if (refusedCopy == 'H') refusedCopy = 0;
+            }
             case ReadyForQuery z -> {
                 return true;
             }

@@ -269,6 +269,16 @@ public final class Transport {
         }
     }
 
+    /** Reads {@code what} from the protocol state under the I/O lock. */
+    public <T> T readIo(java.util.function.Supplier<T> what) {
+        ioLock.lock();
+        try {
+            return what.get();
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
     /** The server's address once connected (a cancel request goes to the same one), or null. */
     public java.net.SocketAddress remoteAddress() {
         SocketChannel ch = channel;
@@ -375,8 +385,9 @@ public final class Transport {
                 if (busy && !core.isBusy() && core.encoder().isEmpty() && !wire.hasBufferedInput()) {
                     return PollState.OK;
                 }
-                if (!busy && core.hasInFlight()) {
+                if (!busy && core.hasInFlight() && !core.isBusy()) {
                     // A stream whose caller has not taken what arrived yet: one read's worth at a time.
+                    // (What arrived may hold the caller up again, an error ending a COPY: then read on.)
                     return PollState.OK;
                 }
             }
@@ -516,7 +527,8 @@ public final class Transport {
             e = ServerErrors.sessionEnded(fatal, cause);
         } else if (cause != null) {
             // A reset, or a silent peer given up by the keepalives ("Connection timed out").
-            e = new OperationalException("connection to " + where() + " lost: " + cause.getMessage(), cause);
+            e = new OperationalException("server closed the connection unexpectedly: connection to " + where()
+                    + " lost: " + cause.getMessage(), cause);
         } else {
             e = new OperationalException("server closed the connection unexpectedly\n"
                     + "\tThis probably means the server terminated abnormally\n"
@@ -600,8 +612,12 @@ public final class Transport {
             try {
                 ch.shutdownInput();
                 ch.shutdownOutput();
+                // The connection to the server is over; the file descriptor is closed by the operation when it
+                // wakes (its failure closes the transport). Closing it here would cancel its selection keys, and a
+                // selector that has not reported the shutdown yet would drop that wake-up with the key.
+                return;
             } catch (IOException ignored) {
-                // Closing below is what matters.
+                // Not shut down: close it now, below.
             }
         }
         close();

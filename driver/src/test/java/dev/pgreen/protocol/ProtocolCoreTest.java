@@ -40,6 +40,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Scripted server conversations, as bytes, through the sans-IO core. */
 class ProtocolCoreTest {
@@ -493,6 +494,16 @@ class ProtocolCoreTest {
             assertEquals(ProgrammingException.class, op.error().getClass());
         }
 
+        @ParameterizedTest
+        @ValueSource(chars = {'d', 'c'})
+        void copyDataOrCopyDoneOutsideACopyIsAProtocolError(char type) {
+            query("SELECT 1");
+            // A DataRow whose type byte flipped to CopyData must not vanish into an empty result.
+            InterfaceException e = assertThrows(InterfaceException.class,
+                    () -> receive(Bytes.rowDescription("a"), copyFrame(type)));
+            assertTrue(e.getMessage().startsWith("protocol error"), e.getMessage());
+        }
+
         @Test
         void anUnexpectedMessageInReplyToAQuery() {
             query("SELECT 1");
@@ -513,6 +524,32 @@ class ProtocolCoreTest {
             assertNull(first.error());
             assertInstanceOf(ProgrammingException.class, second.error());
         }
+    }
+
+    /** A CopyData ('d', with one row) or a CopyDone ('c'). */
+    private static byte[] copyFrame(char type) {
+        return type == 'd' ? frame('d').string("1\n").build() : frame('c').build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(chars = {'d', 'c'})
+    void aCopyToTakesCopyDataOnlyAfterItsCopyOutResponse(char type) {
+        CopyOperation copy = CopyOperation.to("COPY t TO STDOUT");
+        core.submit(copy);
+        drain(core.encoder());
+        InterfaceException e = assertThrows(InterfaceException.class, () -> receive(copyFrame(type)));
+        assertTrue(e.getMessage().startsWith("protocol error"), e.getMessage());
+        assertTrue(copy.takeReceived().isEmpty(), "nothing reached the output");
+    }
+
+    @ParameterizedTest
+    @ValueSource(chars = {'d', 'c'})
+    void aPreparedStatementTakesNoCopyDataOutsideACopy(char type) {
+        core.submit(ExtendedQueryOperation.single("", "SELECT 1", new byte[0][]));
+        drain(core.encoder());
+        InterfaceException e = assertThrows(InterfaceException.class, () -> receive(frame('1').build(),
+                frame('2').build(), Bytes.rowDescription("a"), copyFrame(type)));
+        assertTrue(e.getMessage().startsWith("protocol error"), e.getMessage());
     }
 
     @Test

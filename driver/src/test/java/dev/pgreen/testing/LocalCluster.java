@@ -268,11 +268,40 @@ final class LocalCluster implements TestServer.Backend {
         return runPsql(binDir + "/psql", conn, sql, cleanEnv());
     }
 
+    /** The postmaster's process id: the first line of {@code postmaster.pid}. */
+    long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the postmaster's pid in " + dataDir, e);
+        }
+    }
+
+    /** Sends {@code signal} (STOP, CONT...) to process {@code pid} with kill(1). */
+    static void signal(long pid, String signal) {
+        run(List.of("kill", "-" + signal, Long.toString(pid)), null, null, Duration.ofSeconds(10)).check("kill -" + signal);
+    }
+
+    /**
+     * {@code pg_ctl restart -m fast}: every session ends; returns once the server accepts connections again on
+     * the same port.
+     */
+    synchronized void restart() {
+        if (stopped) throw new IllegalStateException("the throw-away cluster is stopped");
+        List<String> cmd = new ArrayList<>(asServerUser);
+        cmd.addAll(List.of(binDir + "/pg_ctl", "-D", dataDir.toString(), "-l", dir.resolve("server.log").toString(),
+                "-m", "fast", "-w", "-t", "60", "restart"));
+        run(cmd, dir, null, PG_CTL_TIMEOUT).check("pg_ctl restart");
+        psql("SELECT 1");
+    }
+
     /** Stops the server ({@code -m immediate}) and deletes its directory; idempotent. */
     @Override
     public synchronized void stop() {
         if (stopped) return;
         stopped = true;
+        // A stopped (SIGSTOP) postmaster would ignore pg_ctl until killed.
+        ServerProcesses.resumeAll();
         List<String> cmd = new ArrayList<>(asServerUser);
         cmd.addAll(List.of(binDir + "/pg_ctl", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t", "30", "stop"));
         try {

@@ -204,6 +204,11 @@ public final class TestServer {
         return kind;
     }
 
+    /** The throw-away cluster behind a {@link Kind#LOCAL} server, else null. */
+    LocalCluster localCluster() {
+        return backend instanceof LocalCluster c ? c : null;
+    }
+
     /** The superuser's key=value connection string, e.g. {@code host=127.0.0.1 port=N user=pgreen dbname=pgreen}. */
     public String dsn() {
         return renderKeyValue(params);
@@ -212,6 +217,14 @@ public final class TestServer {
     /** The key=value connection string of another role on the same server and database; no password if null. */
     public String dsn(String user, String password) {
         return renderKeyValue(withUser(user, password));
+    }
+
+    /** {@link #dsn()} reaching {@code host:port} instead: a proxy in front of the server ({@link FaultProxy}). */
+    String dsnAt(String host, int port) {
+        Map<String, String> p = new LinkedHashMap<>(params);
+        p.put("host", host);
+        p.put("port", Integer.toString(port));
+        return renderKeyValue(p);
     }
 
     /** {@link #dsn()} as a {@code postgresql://} URI. */
@@ -274,11 +287,6 @@ public final class TestServer {
      */
     public String psql(String sql) {
         return backend.psql(sql);
-    }
-
-    /** The throwaway cluster behind this server, when it is one ({@link Kind#LOCAL}). */
-    LocalCluster localCluster() {
-        return backend instanceof LocalCluster c ? c : null;
     }
 
     /** The directory of the local PostgreSQL binaries (psql, pg_dump, pg_basebackup...); throws if there are none. */

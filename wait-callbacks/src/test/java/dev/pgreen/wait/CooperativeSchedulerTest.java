@@ -95,7 +95,7 @@ class CooperativeSchedulerTest {
             boolean[] done = {false};
             long start = System.nanoTime();
             long[] failedAfter = {0};
-            try (ServerProcesses.Stopped ignored = ServerProcesses.stopPostmaster(server, stuck)) {
+            try (ServerProcesses.Stopped ignored = ServerProcesses.of(server).stopPostmaster()) {
                 scheduler.spawn(() -> {
                     try {
                         stuck.cursor().execute("SELECT pg_sleep(30)");

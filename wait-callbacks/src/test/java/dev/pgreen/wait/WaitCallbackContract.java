@@ -13,6 +13,7 @@ import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.PipelineAbortedException;
 import dev.pgreen.errors.QueryCanceledException;
 import dev.pgreen.testing.Backends;
+import dev.pgreen.testing.FaultProxy;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestServer;
 import dev.pgreen.testing.TestWait;
@@ -171,10 +172,8 @@ public abstract class WaitCallbackContract {
 
     @Test
     void aServerThatStopsAnsweringNeverHangsTheCaller() throws Exception {
-        try (FreezableProxy proxy = new FreezableProxy(server.host(), server.port())) {
-            String dsn = server.dsn().replace("port=" + server.port(), "port=" + proxy.port())
-                    .replace("host=" + server.host(), "host=127.0.0.1");
-            Connection conn = Pgreen.connect(dsn);
+        try (FaultProxy proxy = FaultProxy.start(server)) {
+            Connection conn = Pgreen.connect(proxy.dsn());
             conn.setAutocommit(true);
             assertEquals(1, conn.cursor().execute("SELECT 1").fetchOne().get(0));
             CompletableFuture<Throwable> error = new CompletableFuture<>();
@@ -186,7 +185,9 @@ public abstract class WaitCallbackContract {
                     error.complete(t);
                 }
             });
-            proxy.freeze();
+            // The links open now stop both ways; the cancel request, a new connection, still gets through.
+            proxy.stall(FaultProxy.Direction.CLIENT_TO_SERVER);
+            proxy.stall(FaultProxy.Direction.SERVER_TO_CLIENT);
             Thread.sleep(200);
             worker.interrupt();
             Throwable t = error.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
