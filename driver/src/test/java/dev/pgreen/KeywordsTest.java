@@ -91,26 +91,25 @@ class KeywordsTest {
         honoured("gssdelegation", "1", s -> true, "inert without GSSAPI");
         TABLE.put("gssencmode", new Refused("require"));
         TABLE.put("tcp_user_timeout", new Refused("5000"));
-        // TLS: sslmode=require and stronger are refused until the TLS transport exists, and requiressl=1 means
-        // sslmode=require. The files and names below matter only inside a TLS session, which no mode that
-        // needs one can reach yet; the TLS transport takes them over.
-        TABLE.put("sslmode", new Refused("require"));
-        TABLE.put("requiressl", new Refused("1"));
-        TABLE.put("channel_binding", new Refused("require"));
+        // TLS: every mode, file and name is honoured by the TLS transport (requiressl=1 means sslmode=require);
+        // only sslcertmode=require (fail unless the server asked for a client certificate) is refused.
+        honoured("sslmode", "verify-full", s -> s.sslmode().equals("verify-full"), "TlsModesTest");
+        honoured("requiressl", "1", s -> s.sslmode().equals("require"), "ConnectSettingsTest, TlsModesTest");
+        honoured("channel_binding", "require", s -> s.channelBinding().equals("require"), "ChannelBindingTest");
+        honoured("sslnegotiation", "direct", s -> s.sslnegotiation().equals("direct"), "DirectTlsTest");
         TABLE.put("sslcertmode", new Refused("require"));
-        TABLE.put("sslnegotiation", new Refused("direct"));
         honoured("sslcompression", "1", s -> true, "ignored, as by libpq since 14");
-        honoured("sslcert", "/c.crt", s -> s.param("sslcert").equals("/c.crt"), "TLS transport");
-        honoured("sslkey", "/c.key", s -> s.param("sslkey").equals("/c.key"), "TLS transport");
-        honoured("sslpassword", "pw", s -> s.param("sslpassword").equals("pw"), "TLS transport");
-        honoured("sslrootcert", "/root.crt", s -> s.param("sslrootcert").equals("/root.crt"), "TLS transport");
-        honoured("sslcrl", "/crl.pem", s -> s.param("sslcrl").equals("/crl.pem"), "TLS transport");
-        honoured("sslcrldir", "/crl", s -> s.param("sslcrldir").equals("/crl"), "TLS transport");
-        honoured("sslsni", "0", s -> s.param("sslsni").equals("0"), "TLS transport");
+        honoured("sslcert", "/c.crt", s -> s.param("sslcert").equals("/c.crt"), "ClientCertificateTest");
+        honoured("sslkey", "/c.key", s -> s.param("sslkey").equals("/c.key"), "ClientCertificateTest");
+        honoured("sslpassword", "pw", s -> s.param("sslpassword").equals("pw"), "ClientCertificateTest");
+        honoured("sslrootcert", "/root.crt", s -> s.param("sslrootcert").equals("/root.crt"), "TlsModesTest");
+        honoured("sslcrl", "/crl.pem", s -> s.param("sslcrl").equals("/crl.pem"), "TlsModesTest, HomeDefaultsTest");
+        honoured("sslcrldir", "/crl", s -> s.param("sslcrldir").equals("/crl"), "TlsModesTest");
+        honoured("sslsni", "0", s -> s.param("sslsni").equals("0"), "DirectTlsTest");
         honoured("ssl_min_protocol_version", "TLSv1.3", s -> s.sslMinProtocolVersion().equals("TLSv1.3"),
-                "TLS transport");
+                "TlsModesTest");
         honoured("ssl_max_protocol_version", "TLSv1.3", s -> s.sslMaxProtocolVersion().equals("TLSv1.3"),
-                "TLS transport");
+                "TlsModesTest");
     }
 
     @Test

@@ -153,6 +153,9 @@ public final class TestServer {
         params.put("port", Integer.toString(c.port));
         params.put("user", TestRoles.SUPERUSER);
         params.put("dbname", TestRoles.DATABASE);
+        // The cluster runs with ssl=on, so libpq's default (prefer) would put every test on TLS: proxies that read
+        // or garble the protocol, and the fuzz trials, need plaintext. The TLS tests ask for their sslmode.
+        if (c.certificates != null) params.put("sslmode", "disable");
         String description = "pgreen tests: throwaway PostgreSQL " + c.majorVersion + " at 127.0.0.1:" + c.port
                 + (c.certificates != null ? " with TLS" : " without TLS (no openssl)") + " (data in " + c.dir + ")";
         return new TestServer(Kind.LOCAL, params, c, Optional.of(c.socketDir.toString()), c.binDir, true, description,
@@ -217,6 +220,23 @@ public final class TestServer {
     /** The key=value connection string of another role on the same server and database; no password if null. */
     public String dsn(String user, String password) {
         return renderKeyValue(withUser(user, password));
+    }
+
+    /**
+     * {@link #dsn(String, String)} without the harness's {@code sslmode=disable}, so that libpq's default
+     * ({@code prefer}) applies: for the TLS tests.
+     */
+    public String tlsDsn(String user, String password) {
+        Map<String, String> p = withUser(user, password);
+        p.remove("sslmode");
+        return renderKeyValue(p);
+    }
+
+    /** {@link #tlsDsn} as a {@code postgresql://} URI (no query part). */
+    public String tlsUri(String user, String password) {
+        Map<String, String> p = withUser(user, password);
+        p.remove("sslmode");
+        return renderUri(p);
     }
 
     /** {@link #dsn()} reaching {@code host:port} instead: a proxy in front of the server ({@link FaultProxy}). */

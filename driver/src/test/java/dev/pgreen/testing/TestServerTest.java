@@ -96,11 +96,16 @@ class TestServerTest {
     void connectionStrings(TestServer server) {
         assumeOurServer(server);
         String base = "host=" + server.host() + " port=" + server.port();
-        assertEquals(base + " user=pgreen dbname=pgreen", server.dsn());
-        assertEquals(base + " user=pgreen_md5 dbname=pgreen password=pgreen-secret",
+        // A server with TLS is asked for plaintext unless a test says otherwise (tlsDsn).
+        String plain = server.certificates().isPresent() ? " sslmode=disable" : "";
+        assertEquals(base + " user=pgreen dbname=pgreen" + plain, server.dsn());
+        assertEquals(base + " user=pgreen_md5 dbname=pgreen" + plain + " password=pgreen-secret",
                 server.dsn(TestRoles.MD5_USER, TestRoles.PASSWORD));
-        assertEquals(base + " user=pgreen_trust dbname=pgreen", server.dsn(TestRoles.TRUST_USER, null));
-        assertEquals("postgresql://pgreen@" + server.host() + ":" + server.port() + "/pgreen", server.uri());
+        assertEquals(base + " user=pgreen_trust dbname=pgreen" + plain, server.dsn(TestRoles.TRUST_USER, null));
+        assertEquals(base + " user=pgreen_md5 dbname=pgreen password=pgreen-secret",
+                server.tlsDsn(TestRoles.MD5_USER, TestRoles.PASSWORD));
+        assertEquals("postgresql://pgreen@" + server.host() + ":" + server.port() + "/pgreen"
+                + (plain.isEmpty() ? "" : "?sslmode=disable"), server.uri());
         assertEquals(TestRoles.DATABASE, server.database());
         assertEquals(TestRoles.SUPERUSER, server.user());
         assertEquals(server.kind() == TestServer.Kind.LOCAL, server.socketDir().isPresent());

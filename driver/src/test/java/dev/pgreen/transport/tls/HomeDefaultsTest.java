@@ -37,13 +37,13 @@ class HomeDefaultsTest {
         // HOME c: a root certificate that did not sign the server's.
         Path c = home(dir.resolve("c"), tls.otherCaCert(), null, null, null);
 
-        String certUser = server.dsn(TestRoles.CERT_USER, null) + " host=localhost";
+        String certUser = server.tlsDsn(TestRoles.CERT_USER, null) + " host=localhost";
         List<String> inA = run(a, certUser + " sslmode=verify-full",
-                server.dsn(TestRoles.SCRAM_USER, TestRoles.PASSWORD) + " sslmode=verify-ca");
+                server.tlsDsn(TestRoles.SCRAM_USER, TestRoles.PASSWORD) + " sslmode=verify-ca");
         assertTrue(inA.get(0).startsWith("OK pgreen_cert TLSv1."), "root.crt, postgresql.crt and postgresql.key: " + inA);
         assertTrue(inA.get(1).startsWith("OK pgreen_scram TLSv1."), inA.toString());
 
-        String scram = server.dsn(TestRoles.SCRAM_USER, TestRoles.PASSWORD);
+        String scram = server.tlsDsn(TestRoles.SCRAM_USER, TestRoles.PASSWORD);
         List<String> inB = run(b, scram + " sslmode=require", scram + " sslmode=prefer", scram + " sslmode=require sslcrl="
                 + tls.crlEmpty());
         assertTrue(inB.get(0).startsWith("ERR OperationalException") && inB.get(0).contains("certificate revoked"),

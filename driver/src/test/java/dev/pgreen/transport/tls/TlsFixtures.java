@@ -31,7 +31,7 @@ final class TlsFixtures {
 
     /** The DSN of {@code user} on the test server with {@code settings} and no ~/.postgresql defaults. */
     static String dsn(TestServer server, TestCertificates tls, String user, String password, String settings) {
-        return server.dsn(user, password) + noDefaults(tls) + " " + settings;
+        return server.tlsDsn(user, password) + noDefaults(tls) + " " + settings;
     }
 
     /** Whether the server sees this session encrypted (pg_stat_ssl), and with which protocol. */

@@ -82,7 +82,7 @@ class TlsModesTest {
         try (Connection conn = Pgreen.connect(dsn(server, tls, TestRoles.SCRAM_USER, TestRoles.PASSWORD, ""))) {
             assertTrue(sslVersion(conn).startsWith("TLSv1."), "prefer uses TLS when the server has it");
         }
-        String uri = server.uri(TestRoles.TLS_USER, TestRoles.PASSWORD) + "?sslmode=require&sslrootcert="
+        String uri = server.tlsUri(TestRoles.TLS_USER, TestRoles.PASSWORD) + "?sslmode=require&sslrootcert="
                 + tls.caCert() + "&channel_binding=require";
         try (Connection conn = Pgreen.connect(uri)) {
             assertTrue(sslVersion(conn).startsWith("TLSv1."));
