@@ -21,6 +21,9 @@ public final class Bench {
         WORKLOADS.put("W2", W2WideRead::new);
         WORKLOADS.put("W3", () -> new W3PooledPointSelects(true));
         WORKLOADS.put("W3p", () -> new W3PooledPointSelects(false));
+        // W1 and W2 over TLS (sslmode=require), pgreen and pgjdbc alike.
+        WORKLOADS.put("W1t", () -> new OverTls(new W1SelectOne()));
+        WORKLOADS.put("W2t", () -> new OverTls(new W2WideRead()));
         WORKLOADS.put("W4", W4Insert::new);
         WORKLOADS.put("W5", W5NotifyLatency::new);
         WORKLOADS.put("W7", W7Greenness::new);

@@ -28,8 +28,10 @@ final class Servers {
         TestServer s = TestServer.get();
         // Settings of WORKLOADS.md: synchronous_commit=off and wal_level=logical (the harness sets both).
         s.psql("SELECT 1");
-        Servers servers = new Servers(s.dsn(), "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + s.database(),
-                s.user(), null);
+        // The harness's DSN asks for plaintext from its TLS-enabled server; pgjdbc must be told the same.
+        String jdbcUrl = "jdbc:postgresql://" + s.host() + ":" + s.port() + "/" + s.database()
+                + (s.certificates().isPresent() ? "?sslmode=disable" : "");
+        Servers servers = new Servers(s.dsn(), jdbcUrl, s.user(), null);
         servers.local = s;
         servers.host = s.host();
         servers.port = s.port();
@@ -44,6 +46,20 @@ final class Servers {
         servers.host = host;
         servers.port = port;
         servers.database = db;
+        return servers;
+    }
+
+    /**
+     * The same server and role with {@code sslmode} set for pgreen and pgjdbc alike (W1t, W2t: the
+     * workloads over TLS; neither verifies the certificate with {@code require}).
+     */
+    Servers withSslmode(String mode) {
+        Servers servers = new Servers(dsn.replaceAll("\\s*\\bsslmode=\\S+", "") + " sslmode=" + mode,
+                jdbcUrl.replaceFirst("\\?sslmode=[^&]*$", "") + "?sslmode=" + mode, user, password);
+        servers.local = local;
+        servers.host = host;
+        servers.port = port;
+        servers.database = database;
         return servers;
     }
 
