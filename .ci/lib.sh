@@ -1,4 +1,4 @@
-# Shared by .ci/run and .ci/demo: find or install a JDK >= 21, Maven and PostgreSQL binaries.
+# Shared by .ci/run and .ci/demo: find or install a JDK >= 21, Maven, PostgreSQL binaries and openssl.
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=""
 apt_install() {
@@ -39,3 +39,7 @@ if [ -z "${PGREEN_TEST_DSN:-}" ] && ! have_pg; then
   apt_install postgresql postgresql-contrib
 fi
 
+# The throwaway cluster's certificate authority and certificates (TLS tests) are made with openssl.
+if [ -z "${PGREEN_TEST_DSN:-}" ] && ! command -v openssl >/dev/null; then
+  apt_install openssl
+fi

@@ -91,13 +91,13 @@ class KeywordsTest {
         honoured("gssdelegation", "1", s -> true, "inert without GSSAPI");
         TABLE.put("gssencmode", new Refused("require"));
         TABLE.put("tcp_user_timeout", new Refused("5000"));
-        // TLS: every mode, file and name is honoured by the TLS transport (requiressl=1 means sslmode=require);
-        // only sslcertmode=require (fail unless the server asked for a client certificate) is refused.
+        // TLS: every mode, file and name is honoured by the TLS transport (requiressl=1 means sslmode=require).
         honoured("sslmode", "verify-full", s -> s.sslmode().equals("verify-full"), "TlsModesTest");
         honoured("requiressl", "1", s -> s.sslmode().equals("require"), "ConnectSettingsTest, TlsModesTest");
         honoured("channel_binding", "require", s -> s.channelBinding().equals("require"), "ChannelBindingTest");
         honoured("sslnegotiation", "direct", s -> s.sslnegotiation().equals("direct"), "DirectTlsTest");
-        TABLE.put("sslcertmode", new Refused("require"));
+        honoured("sslcertmode", "require", s -> s.sslcertmode().equals("require"),
+                "ClientCertificateTest, DirectTlsTest");
         honoured("sslcompression", "1", s -> true, "ignored, as by libpq since 14");
         honoured("sslcert", "/c.crt", s -> s.param("sslcert").equals("/c.crt"), "ClientCertificateTest");
         honoured("sslkey", "/c.key", s -> s.param("sslkey").equals("/c.key"), "ClientCertificateTest");

@@ -267,10 +267,6 @@ public final class ConnectSettings {
                     + "set TCP_USER_TIMEOUT on a socket (detect a dead server with keepalives_idle, "
                     + "keepalives_interval and keepalives_count instead)");
         }
-        if (sslcertmode.equals("require")) {
-            return new OperationalException("sslcertmode=require is not supported by pgreen: a client certificate "
-                    + "is sent whenever sslcert/sslkey (or ~/.postgresql/postgresql.crt) is present");
-        }
         return null;
     }
 

@@ -168,8 +168,7 @@ class ConnectSettingsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "gssencmode=require | gssencmode=require",
-            "tcp_user_timeout=5000 | tcp_user_timeout=5000",
-            "sslcertmode=require | sslcertmode=require"})
+            "tcp_user_timeout=5000 | tcp_user_timeout=5000"})
     void guaranteesPgreenCannotGiveAreRefused(String dsn, String named) {
         var e = resolve(dsn).unsupported();
         assertTrue(e != null && e.getMessage().startsWith(named), String.valueOf(e));
@@ -177,7 +176,7 @@ class ConnectSettingsTest {
 
     @Test
     void honourableSettingsAreNotRefused() {
-        assertNull(resolve("gssencmode=prefer tcp_user_timeout=0 channel_binding=require sslcertmode=allow "
+        assertNull(resolve("gssencmode=prefer tcp_user_timeout=0 channel_binding=require sslcertmode=require "
                 + "sslmode=verify-full sslnegotiation=direct keepalives_idle=5").unsupported());
     }
 }

@@ -79,7 +79,7 @@ public final class TlsAttempts {
             return PollState.OK;
         }
         if (!tls) {
-            wire = Wire.plain(channel);
+            wire = plain(channel);
             return PollState.OK;
         }
         if (negotiation == null) {
@@ -88,9 +88,18 @@ public final class TlsAttempts {
         }
         PollState s = negotiation.step();
         if (s == PollState.OK) {
-            wire = negotiation.wire();
+            wire = negotiation.wire() instanceof TlsChannel t ? t : plain(channel);
         }
         return s;
+    }
+
+    /** A plaintext wire, unless sslcertmode=require (no server asks for a certificate outside TLS). */
+    private Wire plain(SocketChannel channel) throws TlsException {
+        if (settings.certMode().equals("require")) {
+            throw new TlsException("server did not request an SSL certificate (sslcertmode=require): "
+                    + "the connection is not encrypted");
+        }
+        return Wire.plain(channel);
     }
 
     /** The wire of the current attempt, once negotiated. */

@@ -58,11 +58,13 @@ public final class TlsContext {
     private final TlsSettings settings;
     private final SSLContext ssl;
     private final List<String> protocols;
+    private final ClientKey clientKey;
 
-    private TlsContext(TlsSettings settings, SSLContext ssl, List<String> protocols) {
+    private TlsContext(TlsSettings settings, SSLContext ssl, List<String> protocols, ClientKey clientKey) {
         this.settings = settings;
         this.ssl = ssl;
         this.protocols = protocols;
+        this.clientKey = clientKey;
     }
 
     public TlsSettings settings() {
@@ -79,16 +81,18 @@ public final class TlsContext {
             X509TrustManager pkix = trust(s);
             ServerCheck check = new ServerCheck(pkix, s.sslmode().equals("verify-full"),
                     s.systemRoots() ? "the JDK's trust store (sslrootcert=system)" : "sslrootcert \"" + s.rootCertFile() + "\"");
-            ClientKey key = clientKey(s);
+            // Always ours, even without a certificate: the JDK's default key manager (javax.net.ssl.keyStore)
+            // would send one libpq never would, and sslcertmode=require must learn whether the server asked.
+            ClientKey key = s.certMode().equals("disable") ? new ClientKey(null, null) : clientKey(s);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(key == null ? null : new ClientKey[] {key}, new TrustManager[] {check}, null);
+            ctx.init(new ClientKey[] {key}, new TrustManager[] {check}, null);
             List<String> supported = List.of(ctx.getSupportedSSLParameters().getProtocols());
             List<String> protocols = s.protocols().stream().filter(supported::contains).toList();
             if (protocols.isEmpty()) {
                 throw new TlsException("none of the TLS versions from " + s.minProtocol() + " to "
                         + (s.maxProtocol() == null ? "the newest" : s.maxProtocol()) + " is enabled in this JVM");
             }
-            return new TlsContext(s, ctx, protocols);
+            return new TlsContext(s, ctx, protocols, key);
         } catch (GeneralSecurityException e) {
             throw new TlsException("could not set up SSL: " + e.getMessage(), e);
         }
@@ -102,6 +106,7 @@ public final class TlsContext {
         if (settings.sslmode().equals("verify-full") && (host == null || host.isEmpty())) {
             throw new TlsException("host name must be specified for a verified SSL connection (sslmode=verify-full)");
         }
+        clientKey.forget();
         SSLEngine engine = host == null ? ssl.createSSLEngine() : ssl.createSSLEngine(host, port);
         engine.setUseClientMode(true);
         SSLParameters p = engine.getSSLParameters();
@@ -119,6 +124,21 @@ public final class TlsContext {
         p.setServerNames(sni);
         engine.setSSLParameters(p);
         return engine;
+    }
+
+    /**
+     * After the handshake of the latest engine: why sslcertmode=require is not met (libpq's words), or
+     * null when the server asked for a client certificate and one was sent.
+     */
+    public String clientCertificateShortfall() {
+        if (!clientKey.requested) {
+            return "server did not request an SSL certificate (sslcertmode=require)";
+        }
+        if (!clientKey.offered) {
+            return "the server asked for an SSL certificate, but there is none to send (sslcertmode=require; "
+                    + "sslcert \"" + settings.certFile() + "\")";
+        }
+        return null;
     }
 
     // ---- the server's certificate ----
@@ -274,11 +294,11 @@ public final class TlsContext {
 
     // ---- the client's certificate ----
 
-    /** The client certificate and key, or null when there is no certificate file (then none is sent). */
+    /** The client certificate and key; without a certificate file, a key manager that sends none. */
     private static ClientKey clientKey(TlsSettings s) throws TlsException {
         Path certFile = s.certFile();
         if (certFile == null || !Files.exists(certFile)) {
-            return null;
+            return new ClientKey(null, null);
         }
         List<X509Certificate> chain;
         try {
@@ -362,20 +382,36 @@ public final class TlsContext {
         }
     }
 
-    /** The one client certificate, offered whenever the server asks, whatever issuers it names (as OpenSSL does). */
+    /**
+     * The one client certificate (or none: null key), offered whenever the server asks, whatever issuers
+     * it names (as OpenSSL does); it notes whether the latest handshake asked and got one.
+     */
     private static final class ClientKey extends X509ExtendedKeyManager {
         private static final String ALIAS = "sslcert";
         private final PrivateKey key;
         private final X509Certificate[] chain;
+        // Written by the handshake's task (which may run on the JDK's delegated task thread), read after it.
+        private volatile boolean requested;
+        private volatile boolean offered;
 
         ClientKey(PrivateKey key, X509Certificate[] chain) {
             this.key = key;
             this.chain = chain;
         }
 
+        void forget() {
+            requested = false;
+            offered = false;
+        }
+
         private String alias(String[] keyTypes) {
+            requested = true;
+            if (key == null) {
+                return null;
+            }
             for (String t : keyTypes) {
                 if (t.equals(key.getAlgorithm()) || (t.equals("EdDSA") && key.getAlgorithm().startsWith("Ed"))) {
+                    offered = true;
                     return ALIAS;
                 }
             }
@@ -394,7 +430,8 @@ public final class TlsContext {
 
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return alias(new String[] {keyType}) == null ? null : new String[] {ALIAS};
+            return key != null && (keyType.equals(key.getAlgorithm())
+                    || (keyType.equals("EdDSA") && key.getAlgorithm().startsWith("Ed"))) ? new String[] {ALIAS} : null;
         }
 
         @Override

@@ -83,6 +83,12 @@ final class TlsNegotiation {
                 throw new TlsException("SSL connection was established with unexpected ALPN protocol \"" + alpn + "\"");
             }
         }
+        if (context.settings().certMode().equals("require")) {
+            String shortfall = context.clientCertificateShortfall();
+            if (shortfall != null) {
+                throw new TlsException(shortfall);
+            }
+        }
         result = tls;
         return PollState.OK;
     }

@@ -32,6 +32,7 @@ public final class TlsSettings {
             List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final Set<String> CHANNEL_BINDINGS = Set.of("disable", "prefer", "require");
     private static final Set<String> NEGOTIATIONS = Set.of("postgres", "direct");
+    private static final Set<String> CERT_MODES = Set.of("disable", "allow", "require");
     /** libpq's names, in order; the JDK spells them the same way. */
     private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
@@ -51,13 +52,14 @@ public final class TlsSettings {
     private final boolean sni;
     private final String negotiation;
     private final String channelBinding;
+    private final String certMode;
     private final String minProtocol;
     private final String maxProtocol;
     private final Path home;
 
     private TlsSettings(String sslmode, boolean sslmodeGiven, String rootCert, String cert, String key,
                         String password, String crl, String crlDir, boolean sni, String negotiation,
-                        String channelBinding, String minProtocol, String maxProtocol, Path home) {
+                        String channelBinding, String certMode, String minProtocol, String maxProtocol, Path home) {
         this.sslmode = sslmode;
         this.sslmodeGiven = sslmodeGiven;
         this.rootCert = rootCert;
@@ -69,6 +71,7 @@ public final class TlsSettings {
         this.sni = sni;
         this.negotiation = negotiation;
         this.channelBinding = channelBinding;
+        this.certMode = certMode;
         this.minProtocol = minProtocol;
         this.maxProtocol = maxProtocol;
         this.home = home;
@@ -96,6 +99,7 @@ public final class TlsSettings {
         }
         String negotiation = oneOf(source, "sslnegotiation", "PGSSLNEGOTIATION", NEGOTIATIONS, "postgres");
         String channelBinding = oneOf(source, "channel_binding", "PGCHANNELBINDING", CHANNEL_BINDINGS, "prefer");
+        String certMode = oneOf(source, "sslcertmode", "PGSSLCERTMODE", CERT_MODES, "allow");
         String min = protocol(source, "ssl_min_protocol_version", "PGSSLMINPROTOCOLVERSION", "TLSv1.2");
         String max = protocol(source, "ssl_max_protocol_version", "PGSSLMAXPROTOCOLVERSION", null);
         if (max != null && PROTOCOLS.indexOf(min) > PROTOCOLS.indexOf(max)) {
@@ -112,7 +116,7 @@ public final class TlsSettings {
                 source.get("sslcrldir", "PGSSLCRLDIR"),
                 // libpq looks at the first character only: "1" (the default) sends SNI.
                 sni == null || sni.charAt(0) == '1',
-                negotiation, channelBinding, min, max,
+                negotiation, channelBinding, certMode, min, max,
                 homeDir == null || homeDir.isEmpty() ? null : Path.of(homeDir));
     }
 
@@ -148,11 +152,23 @@ public final class TlsSettings {
         if (systemRoots() && !sslmode.equals("verify-full")) {
             return "weak sslmode \"" + sslmode + "\" may not be used with sslrootcert=system (use \"verify-full\")";
         }
+        if (certMode.equals("require") && !mayUseTls()) {
+            return "sslcertmode=require needs TLS, but sslmode=disable";
+        }
         if (direct() && !requiresTls()) {
             return "weak sslmode \"" + sslmode + "\" may not be used with sslnegotiation=direct "
                     + "(use \"require\", \"verify-ca\", or \"verify-full\")";
         }
         return null;
+    }
+
+    /**
+     * {@code sslcertmode}: {@code disable} (never send a client certificate), {@code allow} (the default:
+     * send one when the server asks and there is one), {@code require} (fail unless the server asked for
+     * one and one was sent).
+     */
+    public String certMode() {
+        return certMode;
     }
 
     /** {@code disable allow prefer require verify-ca verify-full}; {@code prefer} by default. */

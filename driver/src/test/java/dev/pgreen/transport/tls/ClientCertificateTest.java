@@ -65,6 +65,33 @@ class ClientCertificateTest {
     }
 
     @Test
+    void sslcertmodeRequireNeedsACertificateAskedForAndSent(TestServer server) {
+        TestCertificates tls = certificates(server);
+        try (Connection conn = Pgreen.connect(certDsn(server, tls, tls.clientRsaCert(), tls.clientRsaKeyPkcs8(),
+                "sslcertmode=require"))) {
+            assertEquals(TestRoles.CERT_USER, conn.cursor().execute("SELECT current_user").fetchOne().get(0));
+        }
+        // The server asks (it has a CA for client certificates), but there is nothing to send: refused before
+        // any password leaves, although the SCRAM role would log in without a certificate.
+        OperationalException none = assertThrows(OperationalException.class, () -> Pgreen.connect(dsn(server, tls,
+                TestRoles.SCRAM_USER, TestRoles.PASSWORD, "sslmode=require sslcertmode=require")));
+        assertFailure(none, server, "the server asked for an SSL certificate, but there is none to send (sslcertmode=require");
+        // No server asks outside TLS.
+        OperationalException plain = assertThrows(OperationalException.class, () -> Pgreen.connect(dsn(server, tls,
+                TestRoles.SCRAM_USER, TestRoles.PASSWORD, "sslmode=disable sslcertmode=require")));
+        assertTrue(plain.getMessage().contains("sslcertmode=require needs TLS, but sslmode=disable"), plain.getMessage());
+    }
+
+    @Test
+    void sslcertmodeDisableNeverSendsTheCertificate(TestServer server) {
+        TestCertificates tls = certificates(server);
+        OperationalException e = assertThrows(OperationalException.class, () -> Pgreen.connect(certDsn(server, tls,
+                tls.clientRsaCert(), tls.clientRsaKeyPkcs8(), "sslcertmode=disable")));
+        assertTrue(e.getMessage().contains("connection requires a valid client certificate"), e.getMessage());
+        assertEquals("28000", e.sqlState());
+    }
+
+    @Test
     void withoutACertificateTheServerRefuses(TestServer server) {
         TestCertificates tls = certificates(server);
         OperationalException e = assertThrows(OperationalException.class, () -> Pgreen.connect(dsn(server, tls,

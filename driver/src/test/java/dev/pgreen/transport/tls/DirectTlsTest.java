@@ -86,6 +86,24 @@ class DirectTlsTest {
         }
     }
 
+    @Test
+    void sslcertmodeRequireRefusesAServerThatDoesNotAskForACertificate(TestServer server) throws Exception {
+        TestCertificates tls = certificates(server);
+        try (Proxy proxy = new Proxy(tls, server.port(), true, true)) {
+            OperationalException e = assertThrows(OperationalException.class, () -> Pgreen.connect(dsn(server, tls,
+                    TestRoles.CERT_USER, null, "host=localhost port=" + proxy.port() + " sslmode=require sslcert="
+                            + tls.clientRsaCert() + " sslkey=" + tls.clientRsaKeyPkcs8() + " sslcertmode=require")));
+            assertTrue(e.getMessage().contains("server did not request an SSL certificate (sslcertmode=require)"),
+                    e.getMessage());
+            // The same proxy with the default (allow) lets the connection go on to the server, which then refuses
+            // the certificate role: the certificate was never asked for.
+            OperationalException allow = assertThrows(OperationalException.class, () -> Pgreen.connect(dsn(server, tls,
+                    TestRoles.CERT_USER, null, "host=localhost port=" + proxy.port() + " sslmode=require sslcert="
+                            + tls.clientRsaCert() + " sslkey=" + tls.clientRsaKeyPkcs8())));
+            assertFalse(allow.getMessage().contains("sslcertmode"), allow.getMessage());
+        }
+    }
+
     /**
      * Accepts TLS (after an SSLRequest, or at once), records what the client offered, and
      * forwards the decrypted stream to the server in plaintext. One connection at a time.
