@@ -159,13 +159,7 @@ public final class TlsChannel implements Wire {
                     netOut = grow(netOut, packet, true);
                 }
             }
-            netOut.compact();
-            SSLEngineResult r;
-            try {
-                r = engine.wrap(src, netOut);
-            } finally {
-                netOut.flip();
-            }
+            SSLEngineResult r = wrapOnce(src);
             consumed += r.bytesConsumed();
             if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new SSLException("the TLS connection is closed");
@@ -291,18 +285,22 @@ public final class TlsChannel implements Wire {
 
     private void wrap(ByteBuffer src) throws IOException {
         for (;;) {
-            netOut.compact();
-            SSLEngineResult r;
-            try {
-                r = engine.wrap(src, netOut);
-            } finally {
-                netOut.flip();
-            }
+            SSLEngineResult r = wrapOnce(src);
             if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 return;
             }
             // A handshake record must be queued whole; the caller flushes it.
             netOut = grow(netOut, netOut.capacity() + engine.getSession().getPacketBufferSize(), true);
+        }
+    }
+
+    /** One wrap of {@code src} after what netOut already holds (netOut stays ready to be written). */
+    private SSLEngineResult wrapOnce(ByteBuffer src) throws SSLException {
+        netOut.compact();
+        try {
+            return engine.wrap(src, netOut);
+        } finally {
+            netOut.flip();
         }
     }
 
