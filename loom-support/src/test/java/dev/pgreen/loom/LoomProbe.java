@@ -7,6 +7,8 @@ import pincontrol.PinControl;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the child JVMs of {@link GreennessTest} run, with their own JVM flags
@@ -54,15 +56,31 @@ public final class LoomProbe {
      * with stack traces, plus the positive control; the recording is dumped to {@code out}.
      */
     static Workloads.W3Result w3WithJfr(String dsn, Path out, int tasks, int queriesPerTask) throws Exception {
-        Workloads.createAccounts(dsn);
+        return w3WithJfr(List.of(dsn), out, tasks, queriesPerTask).get(0);
+    }
+
+    /**
+     * The same for each DSN in turn, in one recording (the control pins once per JVM). A short warm-up
+     * runs first, unrecorded: a virtual thread that loads a class pins its carrier while the JDK loads it,
+     * once per class and JVM, whatever code asked for it; the recording is about the waits.
+     */
+    static List<Workloads.W3Result> w3WithJfr(List<String> dsns, Path out, int tasks, int queriesPerTask)
+            throws Exception {
+        for (String dsn : dsns) {
+            Workloads.createAccounts(dsn);
+            Workloads.w3(dsn, 50, 2, 16);
+        }
         try (Recording recording = new Recording()) {
             recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
             recording.start();
-            Workloads.W3Result result = Workloads.w3(dsn, tasks, queriesPerTask, 16);
+            List<Workloads.W3Result> results = new ArrayList<>();
+            for (String dsn : dsns) {
+                results.add(Workloads.w3(dsn, tasks, queriesPerTask, 16));
+            }
             Thread.ofVirtual().start(PinControl::touch).join();
             recording.stop();
             recording.dump(out);
-            return result;
+            return results;
         }
     }
 }
