@@ -10,8 +10,10 @@ import java.util.function.Supplier;
 /**
  * Runs workloads of WORKLOADS.md for pgreen and its peers in one process, on
  * one server, and prints min and median of the timed rounds with the ratio
- * pgreen / peer. Usage: {@code Bench [--rounds N] [W1 W2 W5 ...]}; the server is
+ * pgreen / peer. Usage: {@code Bench [--rounds N] [--counters] [W1 W2 W5 ...]}; the server is
  * a throwaway local PostgreSQL unless PGREEN_BENCH_HOST/PORT/DB/USER/PASSWORD say otherwise.
+ * With {@code --counters} each subject runs one more round under {@code perf stat}, and the
+ * system calls and context switches of that round are printed per query (or row).
  */
 public final class Bench {
     private static final Map<String, Supplier<Workload>> WORKLOADS = new LinkedHashMap<>();
@@ -38,10 +40,13 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         int rounds = 3;
+        boolean counters = false;
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--rounds")) {
                 rounds = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--counters")) {
+                counters = true;
             } else if (WORKLOADS.containsKey(args[i])) {
                 ids.add(args[i]);
             } else {
@@ -55,7 +60,7 @@ public final class Bench {
         System.out.printf("pgreen benchmarks: %s, %d timed rounds after a warm-up, JDK %s%n%n",
                 ids, rounds, Runtime.version());
         for (String id : ids) {
-            run(WORKLOADS.get(id).get(), servers, rounds);
+            run(WORKLOADS.get(id).get(), servers, rounds, counters);
         }
         dev.pgreen.testing.TestServer.shutdown();
     }
@@ -71,7 +76,7 @@ public final class Bench {
                 System.getenv("PGREEN_BENCH_PASSWORD"));
     }
 
-    private static void run(Workload w, Servers servers, int rounds) throws Exception {
+    private static void run(Workload w, Servers servers, int rounds, boolean counters) throws Exception {
         w.prepare(servers);
         List<Subject> subjects = w.subjects(servers);
         List<double[][]> results = new ArrayList<>();
@@ -92,12 +97,40 @@ public final class Bench {
             for (double[][] perSubject : all) {
                 results.add(perSubject);
             }
+            print(w, subjects, results);
+            if (counters) {
+                printCounters(w, subjects);
+            }
         } finally {
             for (Subject s : subjects) {
                 s.close();
             }
         }
-        print(w, subjects, results);
+    }
+
+    /**
+     * One more round of each subject under perf stat: system calls and context switches of the
+     * whole client process per unit of the first figure (a query, a row), when it is a rate.
+     */
+    private static void printCounters(Workload w, List<Subject> subjects) throws Exception {
+        String figure = w.figures().get(0);
+        if (!figure.endsWith("/s")) {
+            return;
+        }
+        String unit = figure.substring(0, figure.length() - 2).replaceAll("ies$", "y").replaceAll("s$", "");
+        System.out.printf("  per %s, one more round under perf stat (the client process, all threads)%n", unit);
+        for (Subject s : subjects) {
+            Counters.Counted c = Counters.count(s);
+            if (c.counts() == null) {
+                System.out.printf("  %-28s counters unavailable: %s%n", s.name(), c.unavailable());
+                continue;
+            }
+            double units = c.figures()[0] * c.counts().seconds();
+            System.out.printf(Locale.ROOT, "  %-28s syscalls/%s %8.2f   context switches/%s %8.3f   (%.0f %s in this round)%n",
+                    s.name(), unit, c.counts().syscalls() / units, unit, c.counts().contextSwitches() / units,
+                    c.figures()[0], figure);
+        }
+        System.out.println();
     }
 
     private static void print(Workload w, List<Subject> subjects, List<double[][]> results) {
