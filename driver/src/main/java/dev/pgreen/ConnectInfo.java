@@ -102,12 +102,12 @@ public final class ConnectInfo {
     }
 
     /** Resolves the parameters against the environment ({@link #withEnvironment}, else the process's) and libpq's defaults. */
-    public ConnectSettings settings() {
+    ConnectSettings settings() {
         return settings(environment != null ? environment : System.getenv());
     }
 
     /** Resolves the parameters against {@code env} (a stand-in for {@code System.getenv()}). */
-    public ConnectSettings settings(Map<String, String> env) {
+    ConnectSettings settings(Map<String, String> env) {
         return ConnectSettings.resolve(params, env);
     }
 

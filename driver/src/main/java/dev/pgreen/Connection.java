@@ -520,7 +520,7 @@ public class Connection implements AutoCloseable {
      * wait until the stream is open (or the command failed, which raises);
      * asynchronous ones only send it: {@link #poll()} then reads the stream.
      */
-    protected final CopyBothStream openCopyBoth(String sql) {
+    final CopyBothStream openCopyBoth(String sql) {
         ensureOpen();
         CopyBothStream stream = new CopyBothStream(sql);
         stream.setWaitingForData(false);
@@ -543,7 +543,7 @@ public class Connection implements AutoCloseable {
      * callback at most {@code timeout} (null: no limit); null when the timeout
      * passed or the stream has ended. Asynchronous connections never wait.
      */
-    protected final byte[] readCopyData(CopyBothStream stream, Duration timeout) {
+    final byte[] readCopyData(CopyBothStream stream, Duration timeout) {
         byte[] data = stream.next();
         if (data != null || (!async && !stream.isStreaming())) {
             raiseStreamError(stream);
@@ -569,7 +569,7 @@ public class Connection implements AutoCloseable {
     }
 
     /** Sends one CopyData message on the stream, waiting (synchronous connections) until it is written. */
-    protected final void writeCopyData(CopyBothStream stream, byte[] data) {
+    final void writeCopyData(CopyBothStream stream, byte[] data) {
         if (!stream.isStreaming()) {
             throw new ProgrammingException("the replication stream is not open");
         }
@@ -583,7 +583,7 @@ public class Connection implements AutoCloseable {
     }
 
     /** Ends the stream with CopyDone and reads the server's replies to ReadyForQuery. */
-    protected final void closeCopyBoth(CopyBothStream stream) {
+    final void closeCopyBoth(CopyBothStream stream) {
         if (transport.isClosed()) {
             return;
         }

@@ -5,6 +5,7 @@ import dev.pgreen.adapt.ServerParameters;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.internal.Bridge;
 import dev.pgreen.protocol.BackendMessage.DataRow;
 import dev.pgreen.protocol.BackendMessage.Field;
 import dev.pgreen.protocol.CopyOperation;
@@ -52,6 +53,8 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private Boolean scrollable;
     /** What this cursor sent into a pipeline, until it is answered and applied. */
     private Pipeline.Result pending;
+    /** Builds rows instead of {@link #newRow(Object[], Map)}, when set (the JDBC layer's lazy text rows). */
+    private Bridge.RowMaker rowMaker;
 
     public Cursor(Connection conn, String name) {
         this.conn = Objects.requireNonNull(conn, "conn");
@@ -504,22 +507,22 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     Row makeRow(DataRow raw) {
-        return newRow(raw, casters, columnIndex);
-    }
-
-    /**
-     * Builds a row from its bytes as the server sent them (UTF-8 text, one typecaster per column). The
-     * default casts every value at once and calls {@link #newRow(Object[], Map)}; a subclass may keep the
-     * text and cast lazily, as the JDBC layer does for {@code getString} and {@code getInt}.
-     */
-    protected Row newRow(DataRow raw, Typecaster[] casters, Map<String, Integer> columnIndex) {
+        if (rowMaker != null) {
+            return rowMaker.make(raw, casters, columnIndex);
+        }
+        // Every value cast at once, from the row's bytes: the built-ins parse them in place, other
+        // casters get the String.
         Object[] values = new Object[casters.length];
         byte[] body = raw.body();
         for (int i = 0; i < values.length; i++) {
-            // From the row's bytes: the built-ins parse them in place, other casters get the String.
             values[i] = casters[i].cast(body, raw.start(i), raw.length(i), this);
         }
         return newRow(values, columnIndex);
+    }
+
+    /** Rows kept as the server sent them, cast lazily (the JDBC layer's): see {@link Bridge.CursorAccess}. */
+    void setRowMaker(Bridge.RowMaker rows) {
+        this.rowMaker = rows;
     }
 
     /** Builds a row; a subclass may return a richer row type. */
@@ -711,7 +714,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * Executes {@code sql} as written (one or more statements, no placeholders) and returns every
      * statement's result, in order; the cursor shows the first one ({@link #showResult} another).
      */
-    protected final List<QueryResult> executeAll(String sql) {
+    final List<QueryResult> executeAll(String sql) {
         ensureOpen();
         requireUnnamed("executeAll");
         if (sql == null || sql.isBlank()) {
@@ -727,19 +730,19 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     /** Makes {@code result} (one of {@link #executeAll}'s) the cursor's current result. */
-    protected final void showResult(QueryResult result) {
+    final void showResult(QueryResult result) {
         reset();
         setResult(result);
     }
 
     /** The parameter types the server infers for {@code sql} ({@code $n} placeholders) and its columns. */
-    protected final ExtendedQueryOperation describe(String sql, int[] types) {
+    final ExtendedQueryOperation describe(String sql, int[] types) {
         ensureOpen();
         return conn.describe(sql, types);
     }
 
     /** The current result's columns as the server described them (table OID, column number...), or null. */
-    protected final List<Field> resultFields() {
+    final List<Field> resultFields() {
         return fields;
     }
 
