@@ -14,6 +14,15 @@ import java.time.Duration;
  */
 public abstract class ReplicationConnection extends Connection {
 
+    /**
+     * Connects with the {@code replication} start-up parameter set; a synchronous connection is put in
+     * autocommit, which the replication protocol needs.
+     *
+     * @param info what to connect to
+     * @param replicationMode the {@code replication} parameter: {@code database} (logical) or {@code true}
+     *     (physical)
+     * @throws dev.pgreen.errors.OperationalException if the connect fails
+     */
     protected ReplicationConnection(ConnectInfo info, String replicationMode) {
         super(info.with("replication", replicationMode));
         if (!isAsync()) {
