@@ -49,6 +49,9 @@ public final class AsyncCopy {
      * Sends {@code sql}, a {@code COPY ... FROM STDIN}, on the asynchronous connection {@code conn};
      * supply its input with {@link #write} and {@link #end} whenever {@link #wantsInput()}.
      *
+     * @param conn an asynchronous connection, idle
+     * @param sql the COPY command
+     * @return the COPY, under way
      * @throws ProgrammingException on a synchronous connection, or while another command is under way
      */
     public static AsyncCopy from(Connection conn, String sql) {
@@ -59,6 +62,9 @@ public final class AsyncCopy {
      * Sends {@code sql}, a {@code COPY ... TO STDOUT}, on the asynchronous connection {@code conn}; take its
      * rows with {@link #takeReceived()}.
      *
+     * @param conn an asynchronous connection, idle
+     * @param sql the COPY command
+     * @return the COPY, under way
      * @throws ProgrammingException on a synchronous connection, or while another command is under way
      */
     public static AsyncCopy to(Connection conn, String sql) {
@@ -70,22 +76,43 @@ public final class AsyncCopy {
         return new AsyncCopy(conn, op, in);
     }
 
-    /** The connection the COPY runs on. */
+    /**
+     * The connection the COPY runs on.
+     *
+     * @return the connection {@code from} or {@code to} was given
+     */
     public Connection connection() {
         return conn;
     }
 
-    /** True while the server takes input and the last piece has been sent: time for the next {@link #write}. */
+    /**
+     * Whether it is time for the next {@link #write} (or {@link #end}).
+     *
+     * @return true while the server takes input and the last piece has been sent
+     */
     public boolean wantsInput() {
         return op.wantsInput();
     }
 
-    /** Sends {@code data} as COPY input (any split: rows may span pieces); {@code poll()} puts it on the wire. */
+    /**
+     * Sends {@code data} as COPY input (any split: rows may span pieces); {@code poll()} puts it on the wire.
+     *
+     * @param data the next piece of input, in the COPY's format
+     * @throws ProgrammingException on a COPY TO
+     */
     public void write(byte[] data) {
         write(data, 0, data.length);
     }
 
-    /** Sends {@code length} bytes of {@code data} from {@code offset} as COPY input. */
+    /**
+     * Sends {@code length} bytes of {@code data} from {@code offset} as COPY input.
+     *
+     * @param data holds the next piece of input
+     * @param offset where the piece starts in {@code data}
+     * @param length the piece's length
+     * @throws ProgrammingException on a COPY TO
+     * @throws IndexOutOfBoundsException if the piece lies outside {@code data}
+     */
     public void write(byte[] data, int offset, int length) {
         requireIn("write");
         Objects.checkFromIndexSize(offset, length, data.length);
@@ -93,7 +120,11 @@ public final class AsyncCopy {
         conn.copyIo(enc -> op.supply(enc, piece, length));
     }
 
-    /** Ends the input (CopyDone): the server commits the rows and answers with the COPY's end. */
+    /**
+     * Ends the input (CopyDone): the server commits the rows and answers with the COPY's end.
+     *
+     * @throws ProgrammingException on a COPY TO
+     */
     public void end() {
         requireIn("end");
         conn.copyIo(op::endInput);
@@ -102,13 +133,20 @@ public final class AsyncCopy {
     /**
      * Abandons the input (CopyFail with {@code reason}): the server rolls the COPY back, and {@code poll()}
      * raises an {@code OperationalException} naming {@code reason} once it has answered.
+     *
+     * @param reason why the input was abandoned, for the server's error message
+     * @throws ProgrammingException on a COPY TO
      */
     public void fail(String reason) {
         requireIn("fail");
         conn.copyIo(enc -> op.failInput(enc, new IOException(reason)));
     }
 
-    /** The rows received since the last call (COPY TO: one CopyData payload each, in order), or none. */
+    /**
+     * The rows received since the last call: for a COPY TO, one CopyData payload each, in order.
+     *
+     * @return the rows; empty when none has arrived (and always for a COPY FROM)
+     */
     public List<byte[]> takeReceived() {
         @SuppressWarnings("unchecked")
         List<byte[]>[] taken = new List[1];
@@ -116,17 +154,30 @@ public final class AsyncCopy {
         return taken[0];
     }
 
-    /** Whether the server has answered the COPY to its end (then {@code poll()} has raised its error, if any). */
+    /**
+     * Whether the server has answered the COPY to its end; by then {@code poll()} has raised its error, if
+     * it ended with one.
+     *
+     * @return true once the COPY is over
+     */
     public boolean isComplete() {
         return op.isComplete();
     }
 
-    /** Rows copied, from the command tag ({@code COPY n}), or -1 before the end. */
+    /**
+     * The number of rows copied, from the command tag ({@code COPY n}).
+     *
+     * @return the count, or -1 before the end
+     */
     public long rowCount() {
         return op.rowCount();
     }
 
-    /** The server's command tag ({@code COPY n}), or null before the end. */
+    /**
+     * The server's command tag.
+     *
+     * @return {@code COPY n}, or null before the end
+     */
     public String commandTag() {
         return op.commandTag();
     }

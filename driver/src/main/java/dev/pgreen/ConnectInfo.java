@@ -38,6 +38,9 @@ public final class ConnectInfo {
     /**
      * Parses {@code dsn}, a libpq {@code key=value} string or {@code postgresql://} URI.
      *
+     * @param dsn the connection string
+     * @param async whether the connection is to be asynchronous ({@link Pgreen#connectAsync})
+     * @return the parsed DSN; nothing is resolved against the environment yet
      * @throws ProgrammingException if the DSN is malformed ("invalid dsn: ...")
      */
     public static ConnectInfo of(String dsn, boolean async) {
@@ -45,17 +48,29 @@ public final class ConnectInfo {
         return new ConnectInfo(DsnParser.parse(dsn), DsnParser.maskPassword(dsn), async, null, null);
     }
 
-    /** The DSN as given, with the password shown as {@code xxx}. */
+    /**
+     * The DSN as given, with the password masked.
+     *
+     * @return the DSN, its password shown as {@code xxx}
+     */
     public String dsn() {
         return maskedDsn;
     }
 
-    /** The parameters the caller gave, in order (not the environment's or the defaults). Unmodifiable. */
+    /**
+     * The parameters the caller gave, in order: not the environment's or the defaults.
+     *
+     * @return libpq keywords to their values; unmodifiable
+     */
     public Map<String, String> params() {
         return params;
     }
 
-    /** Whether the connection is asynchronous (driven with {@code poll()}). */
+    /**
+     * Whether the connection is asynchronous.
+     *
+     * @return true for a connection driven with {@code poll()} ({@link Pgreen#connectAsync})
+     */
     public boolean async() {
         return async;
     }
@@ -64,6 +79,9 @@ public final class ConnectInfo {
      * A copy with {@code key} set to {@code value} (or removed, if {@code value} is null). The
      * copy's {@link #dsn()} is re-rendered in {@code key=value} form.
      *
+     * @param key a libpq keyword, such as {@code replication} or {@code application_name}
+     * @param value its value, or null to remove it
+     * @return the copy; this one is unchanged
      * @throws ProgrammingException if {@code key} is not a libpq keyword or the value is invalid
      */
     public ConnectInfo with(String key, String value) {
@@ -81,6 +99,9 @@ public final class ConnectInfo {
      * A copy whose connection uses {@code cb} as its own wait callback from the
      * start, the connect included (as {@code Connection.setWaitCallback} does
      * afterwards). Not a connection parameter: it takes no part in equality.
+     *
+     * @param cb the connection's wait callback, or null for the global one
+     * @return the copy; this one is unchanged
      */
     public ConnectInfo withWaitCallback(WaitCallback cb) {
         return new ConnectInfo(params, maskedDsn, async, cb, environment);
@@ -91,23 +112,30 @@ public final class ConnectInfo {
      * ({@code PG*} variables, and {@code HOME} for {@code ~/.pgpass} and {@code ~/.pg_service.conf}):
      * for tests, or an application that must not depend on its environment. Not a connection
      * parameter: it takes no part in equality.
+     *
+     * @param env environment variables by name, in place of {@code System.getenv()}
+     * @return the copy; this one is unchanged
      */
     public ConnectInfo withEnvironment(Map<String, String> env) {
         return new ConnectInfo(params, maskedDsn, async, waitCallback, Map.copyOf(env));
     }
 
-    /** The connection's own wait callback, or null for the global one. */
+    /**
+     * The wait callback the connection starts with ({@link #withWaitCallback}).
+     *
+     * @return the connection's own wait callback, or null for the global one
+     */
     public WaitCallback waitCallback() {
         return waitCallback;
     }
 
     /** Resolves the parameters against the environment ({@link #withEnvironment}, else the process's) and libpq's defaults. */
-    public ConnectSettings settings() {
+    ConnectSettings settings() {
         return settings(environment != null ? environment : System.getenv());
     }
 
     /** Resolves the parameters against {@code env} (a stand-in for {@code System.getenv()}). */
-    public ConnectSettings settings(Map<String, String> env) {
+    ConnectSettings settings(Map<String, String> env) {
         return ConnectSettings.resolve(params, env);
     }
 

@@ -99,6 +99,16 @@ public class Connection implements AutoCloseable {
     /** A LISTEN ran in the transaction in progress, which has not ended yet. */
     private volatile boolean listenUncommitted;
 
+    /**
+     * Connects (or, for an asynchronous {@code info}, starts connecting). Subclasses call it from a
+     * constructor taking a {@code ConnectInfo}, so that {@code SubClass::new} is a {@link ConnectionFactory};
+     * {@link Pgreen#connect(String)} is the usual way in.
+     *
+     * @param info what to connect to
+     * @throws OperationalException if no host can be reached, the server refuses the connection, or a setting
+     *     asks for a guarantee the driver cannot give ({@code gssencmode=require}, say); the connection is
+     *     then closed
+     */
     public Connection(ConnectInfo info) {
         this.info = Objects.requireNonNull(info, "info");
         this.async = info.async();
@@ -331,6 +341,9 @@ public class Connection implements AutoCloseable {
      * Logs (System.Logger, INFO) every later command that takes at least
      * {@code threshold}, with its SQL as sent (no parameter values of
      * prepared statements); null turns it off.
+     *
+     * @param threshold the shortest duration logged, or null
+     * @throws ProgrammingException if {@code threshold} is negative
      */
     public void setSlowStatementThreshold(Duration threshold) {
         this.slowStatementThreshold = threshold == null ? null : requireNonNegative(threshold);
@@ -348,6 +361,12 @@ public class Connection implements AutoCloseable {
      * Never waits for the operation lock: on a synchronous connection whose
      * operation another thread runs, it leaves the socket to that thread (which
      * reads whatever arrives, notifications included) and returns OK.
+     * psycopg2's {@code poll()}.
+     *
+     * @return {@link PollState#OK} when done, else what to wait for on {@link #channel()}
+     * @throws InterfaceException if the connection is closed
+     * @throws PgException the error of the operation it completes: an asynchronous query's server error, or
+     *     a failure to connect (which closes the connection)
      */
     public PollState poll() {
         if (transport.isClosed()) {
@@ -410,6 +429,8 @@ public class Connection implements AutoCloseable {
      * mode, for the caller's Selector (psycopg2's {@code fileno()}): the socket;
      * while a cancel request is on its way, its own socket; while the host name
      * is resolved, the resolver's pipe. Ask again after every poll().
+     *
+     * @return the channel to wait on, always in non-blocking mode
      */
     public SelectableChannel channel() {
         CancelRequest c = pendingCancel.get();
@@ -423,6 +444,8 @@ public class Connection implements AutoCloseable {
      * How long the wait may last before the connection has something to do
      * (a connect or awaitNotifies timeout, the statement timeout, repeating or
      * giving up on a cancel), or null when it has no limit.
+     *
+     * @return the longest the next wait may last, or null
      */
     public Duration waitTimeout() {
         long nanos = transport.remainingNanos();
@@ -452,6 +475,9 @@ public class Connection implements AutoCloseable {
      * {@code QueryCanceledException} and the connection stays usable); null or
      * zero for no limit. It works under every wait callback: the connection
      * itself sends the cancel from within {@link #poll()}.
+     *
+     * @param timeout the limit per command, or null (or zero) for none
+     * @throws ProgrammingException if {@code timeout} is negative
      */
     public void setStatementTimeout(Duration timeout) {
         this.statementTimeout = timeout == null || timeout.isZero() ? null : requireNonNegative(timeout);
@@ -464,7 +490,11 @@ public class Connection implements AutoCloseable {
         return timeout;
     }
 
-    /** The limit of {@link #setStatementTimeout}, or null. */
+    /**
+     * The limit per command that {@link #setStatementTimeout} set.
+     *
+     * @return the limit, or null for none
+     */
     public Duration statementTimeout() {
         return statementTimeout;
     }
@@ -477,6 +507,12 @@ public class Connection implements AutoCloseable {
      * <p>A LISTEN takes effect when its transaction commits: outside autocommit,
      * commit after {@code LISTEN} or nothing will arrive (a warning is logged
      * when this is called inside the transaction that ran LISTEN).
+     *
+     * @param timeout the longest to wait; zero only reads what has arrived
+     * @return the number of notifications that arrived during the call
+     * @throws ProgrammingException on an asynchronous connection, or while another command is in progress
+     *     on this thread
+     * @throws InterfaceException if the connection is closed
      */
     public int awaitNotifies(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -509,6 +545,10 @@ public class Connection implements AutoCloseable {
      * Holds the connection for a long operation made of several steps (a
      * replication stream); release it with {@code close()}. Raises
      * {@link ProgrammingException} on re-entry from the same thread.
+     *
+     * @return the hold, to close when the operation ends
+     * @throws ProgrammingException on an asynchronous connection, or on re-entry from the same thread
+     * @throws InterfaceException if the connection is closed
      */
     protected final AutoCloseable holdForOperation() {
         refuseInAsync("a blocking stream");
@@ -520,7 +560,7 @@ public class Connection implements AutoCloseable {
      * wait until the stream is open (or the command failed, which raises);
      * asynchronous ones only send it: {@link #poll()} then reads the stream.
      */
-    protected final CopyBothStream openCopyBoth(String sql) {
+    final CopyBothStream openCopyBoth(String sql) {
         ensureOpen();
         CopyBothStream stream = new CopyBothStream(sql);
         stream.setWaitingForData(false);
@@ -543,7 +583,7 @@ public class Connection implements AutoCloseable {
      * callback at most {@code timeout} (null: no limit); null when the timeout
      * passed or the stream has ended. Asynchronous connections never wait.
      */
-    protected final byte[] readCopyData(CopyBothStream stream, Duration timeout) {
+    final byte[] readCopyData(CopyBothStream stream, Duration timeout) {
         byte[] data = stream.next();
         if (data != null || (!async && !stream.isStreaming())) {
             raiseStreamError(stream);
@@ -569,7 +609,7 @@ public class Connection implements AutoCloseable {
     }
 
     /** Sends one CopyData message on the stream, waiting (synchronous connections) until it is written. */
-    protected final void writeCopyData(CopyBothStream stream, byte[] data) {
+    final void writeCopyData(CopyBothStream stream, byte[] data) {
         if (!stream.isStreaming()) {
             throw new ProgrammingException("the replication stream is not open");
         }
@@ -583,7 +623,7 @@ public class Connection implements AutoCloseable {
     }
 
     /** Ends the stream with CopyDone and reads the server's replies to ReadyForQuery. */
-    protected final void closeCopyBoth(CopyBothStream stream) {
+    final void closeCopyBoth(CopyBothStream stream) {
         if (transport.isClosed()) {
             return;
         }
@@ -594,7 +634,11 @@ public class Connection implements AutoCloseable {
         }
     }
 
-    /** Whether this thread is inside {@link #holdForOperation()} (or any operation) on this connection. */
+    /**
+     * Whether this thread holds the connection.
+     *
+     * @return true inside {@link #holdForOperation()}, or any operation, on this thread
+     */
     protected final boolean isHeldByCurrentThread() {
         return operationLock.isHeldByCurrentThread();
     }
@@ -918,7 +962,9 @@ public class Connection implements AutoCloseable {
      * Enters pipeline mode (see {@link Pipeline}); close the pipeline
      * (try-with-resources) to leave it.
      *
+     * @return the open pipeline
      * @throws ProgrammingException when a pipeline is already open, or a command is in progress
+     * @throws InterfaceException if the connection is closed
      */
     public Pipeline pipeline() {
         if (async) {
@@ -1338,10 +1384,26 @@ public class Connection implements AutoCloseable {
         run(op);
     }
 
+    /**
+     * Commits the transaction in progress (psycopg2's {@code commit}); nothing happens outside a
+     * transaction or in autocommit.
+     *
+     * @throws ProgrammingException on an asynchronous connection
+     * @throws InterfaceException if the connection is closed
+     * @throws PgException the server's error (a deferred constraint, a serialization failure); the
+     *     transaction is then rolled back
+     */
     public void commit() {
         endTransaction("COMMIT", "commit");
     }
 
+    /**
+     * Rolls the transaction in progress back (psycopg2's {@code rollback}); nothing happens outside a
+     * transaction or in autocommit.
+     *
+     * @throws ProgrammingException on an asynchronous connection
+     * @throws InterfaceException if the connection is closed
+     */
     public void rollback() {
         endTransaction("ROLLBACK", "rollback");
     }
@@ -1357,6 +1419,15 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Switches autocommit (psycopg2's {@code autocommit}): on, every statement commits on its own; off
+     * (the default), the first statement opens a transaction that lasts until {@link #commit()} or
+     * {@link #rollback()}.
+     *
+     * @param autocommit true for autocommit
+     * @throws ProgrammingException inside a transaction, or on an asynchronous connection (always in autocommit)
+     * @throws InterfaceException if the connection is closed
+     */
     public void setAutocommit(boolean autocommit) {
         refuseInAsync("setAutocommit");
         try (Lock ignored = enterForCommand()) {
@@ -1369,13 +1440,25 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the connection is in autocommit.
+     *
+     * @return true in autocommit (always, for an asynchronous or a replication connection)
+     */
     public boolean isAutocommit() {
         return autocommit;
     }
 
     /**
-     * Sets the characteristics of the transactions to come; a null argument
-     * leaves that one unchanged.
+     * Sets the characteristics of the transactions to come (psycopg2's {@code set_session}); a null argument
+     * leaves that one unchanged. Outside autocommit they go into each BEGIN; in autocommit they become the
+     * session's defaults.
+     *
+     * @param level the isolation level, {@link IsolationLevel#DEFAULT} for the server's, or null
+     * @param readOnly whether transactions are READ ONLY, or null
+     * @param deferrable whether serializable read-only transactions are DEFERRABLE, or null
+     * @throws ProgrammingException inside a transaction, or on an asynchronous connection
+     * @throws InterfaceException if the connection is closed
      */
     public void setSession(IsolationLevel level, Boolean readOnly, Boolean deferrable) {
         refuseInAsync("setSession");
@@ -1388,25 +1471,41 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * The isolation level of {@link #setSession} (psycopg2's {@code isolation_level}).
+     *
+     * @return the level, {@link IsolationLevel#DEFAULT} when none was set
+     */
     public IsolationLevel isolationLevel() {
         IsolationLevel level = session.isolationLevel();
         return level == null ? IsolationLevel.DEFAULT : level;
     }
 
-    /** The read-only setting of {@link #setSession}, or null for the server's default. */
+    /**
+     * The read-only setting of {@link #setSession} (psycopg2's {@code readonly}).
+     *
+     * @return the setting, or null for the server's default
+     */
     public Boolean readOnly() {
         return session.readOnly();
     }
 
-    /** The deferrable setting of {@link #setSession}, or null for the server's default. */
+    /**
+     * The deferrable setting of {@link #setSession} (psycopg2's {@code deferrable}).
+     *
+     * @return the setting, or null for the server's default
+     */
     public Boolean deferrable() {
         return session.deferrable();
     }
 
     /**
      * Back to a clean state (psycopg2's {@code reset()}): the transaction in
-     * progress is rolled back and the session characteristics return to the
-     * server's defaults.
+     * progress is rolled back, the session characteristics return to the
+     * server's defaults, and autocommit is off.
+     *
+     * @throws ProgrammingException on an asynchronous connection
+     * @throws InterfaceException if the connection is closed
      */
     public void reset() {
         refuseInAsync("reset");
@@ -1439,13 +1538,27 @@ public class Connection implements AutoCloseable {
 
     // ---- cursors ----
 
+    /**
+     * A client-side cursor (psycopg2's {@code cursor()}), made by the connection's cursor factory if it has one.
+     *
+     * @return a new cursor
+     * @throws InterfaceException if the connection is closed
+     */
     public Cursor cursor() {
         ensureOpen();
         CursorFactory<?> f = cursorFactory;
         return f == null ? new Cursor(this, null) : f.create(this, null);
     }
 
-    /** A named (server-side) cursor: DECLAREd on execute, its rows fetched in batches as they are read. */
+    /**
+     * A named (server-side) cursor (psycopg2's {@code cursor(name)}): DECLAREd on execute, its rows fetched
+     * in batches as they are read. Outside autocommit it lives as long as its transaction, unless WITH HOLD.
+     *
+     * @param name the cursor's name on the server; null gives a client-side cursor, as {@link #cursor()}
+     * @return a new cursor
+     * @throws ProgrammingException if {@code name} is empty, or on an asynchronous connection
+     * @throws InterfaceException if the connection is closed
+     */
     public Cursor cursor(String name) {
         if (name == null) {
             // psycopg2: cursor(None) is a client-side cursor.
@@ -1460,6 +1573,15 @@ public class Connection implements AutoCloseable {
         return f == null ? new Cursor(this, name) : f.create(this, name);
     }
 
+    /**
+     * A client-side cursor made by {@code factory} (psycopg2's {@code cursor(cursor_factory=...)}), e.g.
+     * {@code conn.cursor(LoggingCursor::new)}.
+     *
+     * @param <T> the type of cursor
+     * @param factory makes the cursor; null uses the connection's own, as {@link #cursor()}
+     * @return the new cursor
+     * @throws InterfaceException if the connection is closed
+     */
     @SuppressWarnings("unchecked")
     public <T extends Cursor> T cursor(CursorFactory<T> factory) {
         if (factory == null) {
@@ -1470,10 +1592,20 @@ public class Connection implements AutoCloseable {
         return factory.create(this, null);
     }
 
+    /**
+     * Sets the factory {@link #cursor()} and {@link #cursor(String)} use (psycopg2's {@code cursor_factory}).
+     *
+     * @param factory the factory, or null for plain {@link Cursor}s
+     */
     public void setCursorFactory(CursorFactory<?> factory) {
         this.cursorFactory = factory;
     }
 
+    /**
+     * The factory {@link #cursor()} uses.
+     *
+     * @return the factory {@link #setCursorFactory} set, or null
+     */
     public CursorFactory<?> cursorFactory() {
         return cursorFactory;
     }
@@ -1491,6 +1623,7 @@ public class Connection implements AutoCloseable {
      * During {@link #awaitNotifies} it ends the wait instead.
      *
      * @throws OperationalException when the request could not be delivered in time
+     * @throws InterfaceException if the connection is closed
      */
     public void cancel() {
         ensureOpen();
@@ -1654,6 +1787,12 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the connection is closed (psycopg2's {@code closed}): by {@link #close()}, by a failed
+     * connect, by a fatal server error, or by a wait callback that raised.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return transport.isClosed();
     }
@@ -1676,19 +1815,39 @@ public class Connection implements AutoCloseable {
 
     // ---- state ----
 
+    /**
+     * What the connection was asked to connect to.
+     *
+     * @return the parsed DSN it was made with
+     */
     public ConnectInfo info() {
         return info;
     }
 
+    /**
+     * The DSN (psycopg2's {@code dsn}).
+     *
+     * @return the DSN as given, its password shown as {@code xxx}
+     */
     public String dsn() {
         return info.dsn();
     }
 
+    /**
+     * Whether the connection is asynchronous (psycopg2's {@code async}).
+     *
+     * @return true for a connection from {@link Pgreen#connectAsync}
+     */
     public boolean isAsync() {
         return async;
     }
 
-    /** Whether an asynchronous query (or the asynchronous connect) is still under way. */
+    /**
+     * Whether an asynchronous query, or the asynchronous connect, is still under way (psycopg2's
+     * {@code isexecuting()}).
+     *
+     * @return true until {@link #poll()} has returned OK for it
+     */
     public boolean isExecuting() {
         return asyncQuery != null;
     }
@@ -1699,6 +1858,12 @@ public class Connection implements AutoCloseable {
         return q != null && q.cursor() == cursor;
     }
 
+    /**
+     * The server's transaction state (psycopg2's {@code get_transaction_status()}).
+     *
+     * @return the state as of the last ReadyForQuery; {@link TransactionStatus#ACTIVE} while a command is in
+     *     flight; {@link TransactionStatus#UNKNOWN} once closed
+     */
     public TransactionStatus transactionStatus() {
         if (transport.isClosed()) {
             return TransactionStatus.UNKNOWN;
@@ -1714,7 +1879,11 @@ public class Connection implements AutoCloseable {
         };
     }
 
-    /** The server version as an integer, e.g. 150018 for 15.18 (libpq's PQserverVersion). */
+    /**
+     * The server's version as an integer (psycopg2's {@code server_version}, libpq's {@code PQserverVersion}).
+     *
+     * @return e.g. 150018 for 15.18 and 90624 for 9.6.24; 0 before the connection is established
+     */
     public int serverVersion() {
         String v = parameterStatus("server_version");
         if (v == null) {
@@ -1733,10 +1902,22 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * A parameter the server reported (psycopg2's {@code get_parameter_status}): {@code server_version},
+     * {@code server_encoding}, {@code TimeZone}, {@code standard_conforming_strings}, ...
+     *
+     * @param name the parameter's name
+     * @return its latest value, or null when the server has not reported it
+     */
     public String parameterStatus(String name) {
         return core.parameters().get(name);
     }
 
+    /**
+     * The process ID of the server backend serving the connection (psycopg2's {@code get_backend_pid()}).
+     *
+     * @return the PID, as {@link Notify#pid()} and {@code pg_stat_activity} show it
+     */
     public int backendPid() {
         return core.backendPid();
     }
@@ -1751,23 +1932,49 @@ public class Connection implements AutoCloseable {
         return capacities;
     }
 
-    /** The notices received (at most the last 50), each as libpq formats it, e.g. {@code "NOTICE:  text\n"}. */
+    /**
+     * The notices and warnings the server sent (psycopg2's {@code notices}); a warning is never raised.
+     *
+     * @return at most the last 50, oldest first, each as libpq formats it, e.g. {@code "NOTICE:  text\n"}
+     */
     public List<String> notices() {
         return events.notices();
     }
 
+    /**
+     * Where received notifications go (psycopg2's {@code notifies}): every NotificationResponse is added to
+     * it, by whatever operation or {@link #poll()} reads it.
+     *
+     * @return the sink; a mutable {@code ArrayList} unless {@link #setNotifies} replaced it
+     */
     public Collection<Notify> notifies() {
         return events.notifies();
     }
 
+    /**
+     * Replaces where received notifications go: any collection, such as an {@code ArrayDeque} or a
+     * {@code BlockingQueue} another thread takes from.
+     *
+     * @param sink the collection notifications are added to
+     */
     public void setNotifies(Collection<Notify> sink) {
         events.setNotifies(sink);
     }
 
+    /**
+     * Sets the connection's own wait callback, used instead of the global one from its next wait.
+     *
+     * @param cb the callback, or null for the global one ({@link Pgreen#setWaitCallback})
+     */
     public void setWaitCallback(WaitCallback cb) {
         this.waitCallback = cb;
     }
 
+    /**
+     * The connection's own wait callback.
+     *
+     * @return the callback {@link #setWaitCallback} set, or null when the global one applies
+     */
     public WaitCallback waitCallback() {
         return waitCallback;
     }

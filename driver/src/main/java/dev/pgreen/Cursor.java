@@ -5,6 +5,7 @@ import dev.pgreen.adapt.ServerParameters;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.internal.Bridge;
 import dev.pgreen.protocol.BackendMessage.DataRow;
 import dev.pgreen.protocol.BackendMessage.Field;
 import dev.pgreen.protocol.CopyOperation;
@@ -28,6 +29,15 @@ import java.util.Objects;
 /**
  * A cursor (psycopg2's {@code cursor}): executes queries and fetches their
  * rows, typecast to Java objects as they are fetched. Not thread-safe.
+ *
+ * <p>A client-side cursor (no name) holds its whole result once {@code execute}
+ * returns; a named cursor is a server-side cursor ({@code DECLARE}) from which
+ * each fetch reads, {@link #iterSize()} rows per round trip when iterated.
+ * Arguments are adapted with {@link Extensions#adapt(Object)} and spliced into
+ * the SQL client-side, as psycopg2 does, except by the {@code executePrepared}
+ * methods, which bind them on the server. Subclass it to change what rows are
+ * ({@link #newRow(Object[], Map)}) and hand the subclass's constructor to
+ * {@link Connection#cursor(CursorFactory)} as a {@link CursorFactory}.
  */
 public class Cursor implements AutoCloseable, Iterable<Row> {
     private final Connection conn;
@@ -52,7 +62,16 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private Boolean scrollable;
     /** What this cursor sent into a pipeline, until it is answered and applied. */
     private Pipeline.Result pending;
+    /** Builds rows instead of {@link #newRow(Object[], Map)}, when set (the JDBC layer's lazy text rows). */
+    private Bridge.RowMaker rowMaker;
 
+    /**
+     * A cursor on {@code conn}; usually made by {@link Connection#cursor()} or a {@link CursorFactory}.
+     *
+     * @param conn the connection it runs on
+     * @param name the name of a server-side cursor ({@code DECLARE name CURSOR}), or null for a
+     *     client-side cursor
+     */
     public Cursor(Connection conn, String name) {
         this.conn = Objects.requireNonNull(conn, "conn");
         this.name = name;
@@ -61,8 +80,21 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     // ---- executing ----
 
     /**
-     * Executes a query with {@code %s} placeholders. With no arguments the SQL
-     * is sent as written and {@code %} is not interpreted.
+     * Executes a query with {@code %s} placeholders (psycopg2's {@code execute(sql, args)}); {@code %%} is a
+     * literal {@code %}. With no arguments the SQL is sent as written and {@code %} is not interpreted.
+     * Outside autocommit a transaction is opened first. Several statements may be sent at once; the cursor
+     * shows the last one's result. On a named cursor it declares the server-side cursor.
+     *
+     * <p>Java's varargs spread an {@code Object[]}: pass an array as one argument as {@code (Object) array}
+     * or as a {@code List}, and a single NULL as {@code (Object) null}.
+     *
+     * @param sql the query
+     * @param args one argument per {@code %s}, adapted to SQL literals
+     * @return this cursor, for fetching
+     * @throws ProgrammingException if the arguments do not match the placeholders, the query is empty, or the
+     *     server reports a programming error (a syntax error, an undefined table: SQLSTATE class 42...)
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, as the subclass of its SQLSTATE
      */
     public Cursor execute(String sql, Object... args) {
         ensureOpen();
@@ -71,7 +103,17 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return executeFormatted(formatted);
     }
 
-    /** Executes a query with {@code %(name)s} placeholders. */
+    /**
+     * Executes a query with {@code %(name)s} placeholders (psycopg2's {@code execute(sql, dict)}).
+     *
+     * @param sql the query
+     * @param args the arguments by name; null sends the SQL as written
+     * @return this cursor, for fetching
+     * @throws ProgrammingException if a {@code %(name)s} key is missing from {@code args}, the query is empty, or the
+     *     server reports a programming error (a syntax error, an undefined table: SQLSTATE class 42...)
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, as the subclass of its SQLSTATE
+     */
     public Cursor execute(String sql, Map<String, ?> args) {
         ensureOpen();
         query = null;
@@ -106,12 +148,30 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * times; the server infers each parameter's type from its context, so a
      * placeholder can stand only where a value can (not for a column in ORDER BY).
      * {@link #query()} then shows the statement with {@code $1, $2...}.
+     *
+     * @param sql the query, one statement
+     * @param args one argument per {@code %s}, sent as a parameter
+     * @return this cursor, for fetching
+     * @throws ProgrammingException if the arguments do not match the placeholders, the query is empty, the cursor is named, or the
+     *     server reports a programming error (a syntax error, an undefined table: SQLSTATE class 42...)
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, as the subclass of its SQLSTATE
      */
     public Cursor executePrepared(String sql, Object... args) {
         return runPrepared(QueryFormatter.parameterize(sql, args == null ? new Object[0] : args));
     }
 
-    /** {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders. */
+    /**
+     * {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders.
+     *
+     * @param sql the query, one statement
+     * @param args the arguments by name, each sent as a parameter
+     * @return this cursor, for fetching
+     * @throws ProgrammingException if a {@code %(name)s} key is missing from {@code args}, the query is empty, or the
+     *     server reports a programming error (a syntax error, an undefined table: SQLSTATE class 42...)
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, as the subclass of its SQLSTATE
+     */
     public Cursor executePrepared(String sql, Map<String, ?> args) {
         return runPrepared(QueryFormatter.parameterize(sql, args == null ? Map.of() : args));
     }
@@ -144,6 +204,13 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * whole, and the pages after a failure are skipped). Elements are
      * {@code Object[]}, {@code List} or {@code Map}. {@link #rowCount()} is the
      * rows affected in all. In an open {@link Pipeline} it goes into it.
+     *
+     * @param sql the statement, with {@code %s} or {@code %(name)s} placeholders
+     * @param argsList the arguments of each execution
+     * @throws ProgrammingException if an element is not an {@code Object[]}, a {@code List} or a {@code Map},
+     *     or its arguments do not match the placeholders
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error for the first execution that failed
      */
     public void executeManyPrepared(String sql, Iterable<?> argsList) {
         ensureOpen();
@@ -194,6 +261,13 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * each statement commits on its own, so those before a failure stay
      * committed and those after it do not run. {@link #rowCount()} is the
      * rows affected in all. In an open {@link Pipeline} it goes into it.
+     *
+     * @param sql the statement, with {@code %s} or {@code %(name)s} placeholders
+     * @param argsList the arguments of each execution (psycopg2's {@code executemany(sql, seq)})
+     * @throws ProgrammingException if an element is not an {@code Object[]}, a {@code List} or a {@code Map},
+     *     or its arguments do not match the placeholders
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error for the first statement that failed
      */
     public void executeMany(String sql, Iterable<?> argsList) {
         ensureOpen();
@@ -236,7 +310,17 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return o == null ? "null" : o.getClass().getName();
     }
 
-    /** Calls a function: {@code SELECT * FROM name(args...)}. */
+    /**
+     * Calls a function (psycopg2's {@code callproc}): {@code SELECT * FROM name(args...)}; its result is
+     * fetched as a query's. {@code procName} is put into the SQL as written (it may be schema-qualified).
+     *
+     * @param procName the function's name
+     * @param args its arguments, adapted as {@link #execute(String, Object...)} adapts them
+     * @return this cursor, for fetching
+     * @throws ProgrammingException on a named cursor, or as the server reports (an undefined function, 42883)
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, as the subclass of its SQLSTATE
+     */
     public Cursor callProc(String procName, Object... args) {
         ensureOpen();
         if (name != null) {
@@ -256,6 +340,13 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /**
      * Calls a function with named arguments:
      * {@code SELECT * FROM name("key" := value, ...)}, as psycopg2's {@code callproc} with a dict.
+     *
+     * @param procName the function's name
+     * @param args its arguments by parameter name
+     * @return this cursor, for fetching
+     * @throws ProgrammingException on a named cursor, or as the server reports (an undefined function, 42883)
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, as the subclass of its SQLSTATE
      */
     public Cursor callProc(String procName, Map<String, ?> args) {
         ensureOpen();
@@ -280,12 +371,29 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return executeFormatted(QueryFormatter.format(sql.toString(), values, conn));
     }
 
-    /** The query {@link #execute(String, Object...)} would send. */
+    /**
+     * The query {@link #execute(String, Object...)} would send (psycopg2's {@code mogrify}); nothing is sent.
+     *
+     * @param sql the query, with {@code %s} placeholders
+     * @param args one argument per {@code %s}
+     * @return the query with the arguments' SQL literals in place
+     * @throws ProgrammingException if the arguments do not match the placeholders
+     * @throws InterfaceException if the cursor or its connection is closed
+     */
     public String mogrify(String sql, Object... args) {
         ensureOpen();
         return args == null || args.length == 0 ? sql : QueryFormatter.format(sql, args, conn);
     }
 
+    /**
+     * The query {@link #execute(String, Map)} would send; nothing is sent.
+     *
+     * @param sql the query, with {@code %(name)s} placeholders
+     * @param args the arguments by name; null returns {@code sql} as it is
+     * @return the query with the arguments' SQL literals in place
+     * @throws ProgrammingException if a {@code %(name)s} key is missing from {@code args}
+     * @throws InterfaceException if the cursor or its connection is closed
+     */
     public String mogrify(String sql, Map<String, ?> args) {
         ensureOpen();
         return args == null ? sql : QueryFormatter.format(sql, args, conn);
@@ -457,7 +565,13 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
     }
 
-    /** Whether the named cursor survives the transaction that declared it (DECLARE ... WITH HOLD). */
+    /**
+     * Whether the named cursor survives the transaction that declared it ({@code DECLARE ... WITH HOLD},
+     * psycopg2's {@code withhold}). Set it before {@code execute}.
+     *
+     * @param withHold true to declare the cursor WITH HOLD
+     * @throws ProgrammingException on a client-side cursor (when true), or after the cursor was executed
+     */
     public void setWithHold(boolean withHold) {
         if (withHold && name == null) {
             throw new ProgrammingException("trying to set withHold on an unnamed cursor");
@@ -466,11 +580,22 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         this.withHold = withHold;
     }
 
+    /**
+     * Whether the named cursor is declared WITH HOLD.
+     *
+     * @return what {@link #setWithHold} set; false by default
+     */
     public boolean isWithHold() {
         return withHold;
     }
 
-    /** SCROLL (true), NO SCROLL (false) or the server's default (null) for a named cursor. */
+    /**
+     * Whether the named cursor is declared {@code SCROLL} (psycopg2's {@code scrollable}). Set it before
+     * {@code execute}.
+     *
+     * @param scrollable true for SCROLL, false for NO SCROLL, null for the server's default
+     * @throws ProgrammingException on a client-side cursor (when not null), or after the cursor was executed
+     */
     public void setScrollable(Boolean scrollable) {
         if (scrollable != null && name == null) {
             throw new ProgrammingException("trying to set scrollable on an unnamed cursor");
@@ -479,6 +604,11 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         this.scrollable = scrollable;
     }
 
+    /**
+     * How the named cursor is declared.
+     *
+     * @return true for SCROLL, false for NO SCROLL, null for the server's default
+     */
     public Boolean scrollable() {
         return scrollable;
     }
@@ -504,29 +634,43 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     Row makeRow(DataRow raw) {
-        return newRow(raw, casters, columnIndex);
-    }
-
-    /**
-     * Builds a row from its bytes as the server sent them (UTF-8 text, one typecaster per column). The
-     * default casts every value at once and calls {@link #newRow(Object[], Map)}; a subclass may keep the
-     * text and cast lazily, as the JDBC layer does for {@code getString} and {@code getInt}.
-     */
-    protected Row newRow(DataRow raw, Typecaster[] casters, Map<String, Integer> columnIndex) {
+        if (rowMaker != null) {
+            return rowMaker.make(raw, casters, columnIndex);
+        }
+        // Every value cast at once, from the row's bytes: the built-ins parse them in place, other
+        // casters get the String.
         Object[] values = new Object[casters.length];
         byte[] body = raw.body();
         for (int i = 0; i < values.length; i++) {
-            // From the row's bytes: the built-ins parse them in place, other casters get the String.
             values[i] = casters[i].cast(body, raw.start(i), raw.length(i), this);
         }
         return newRow(values, columnIndex);
     }
 
-    /** Builds a row; a subclass may return a richer row type. */
+    /** Rows kept as the server sent them, cast lazily (the JDBC layer's): see {@link Bridge.CursorAccess}. */
+    void setRowMaker(Bridge.RowMaker rows) {
+        this.rowMaker = rows;
+    }
+
+    /**
+     * Builds each fetched row from its values; a subclass may return a richer row type.
+     *
+     * @param values the row's values, already typecast, in column order
+     * @param columnIndex column name to its first position, shared by every row of the result
+     * @return the row the fetch methods return
+     */
     protected Row newRow(Object[] values, Map<String, Integer> columnIndex) {
         return new Row(values, columnIndex);
     }
 
+    /**
+     * The next row of the result (psycopg2's {@code fetchone}).
+     *
+     * @return the row, or null when there are no more
+     * @throws ProgrammingException when there is no result to fetch (no query, or one that returns no rows),
+     *     or while an asynchronous query is in progress
+     * @throws InterfaceException if the cursor or its connection is closed
+     */
     public Row fetchOne() {
         if (name != null) {
             requireDeclared();
@@ -540,10 +684,25 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return makeRow(rows.get(rowNumber++));
     }
 
+    /**
+     * The next {@link #arraySize()} rows (psycopg2's {@code fetchmany()}).
+     *
+     * @return the rows; fewer, or none, at the end of the result
+     * @throws ProgrammingException when there is no result to fetch
+     * @throws InterfaceException if the cursor or its connection is closed
+     */
     public List<Row> fetchMany() {
         return fetchMany(arraySize);
     }
 
+    /**
+     * The next {@code n} rows (psycopg2's {@code fetchmany(size)}).
+     *
+     * @param n how many rows at most; 0 or less fetches none
+     * @return the rows; fewer, or none, at the end of the result
+     * @throws ProgrammingException when there is no result to fetch
+     * @throws InterfaceException if the cursor or its connection is closed
+     */
     public List<Row> fetchMany(int n) {
         if (name != null) {
             requireDeclared();
@@ -558,6 +717,13 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return out;
     }
 
+    /**
+     * The remaining rows (psycopg2's {@code fetchall}).
+     *
+     * @return the rows; none at the end of the result
+     * @throws ProgrammingException when there is no result to fetch
+     * @throws InterfaceException if the cursor or its connection is closed
+     */
     public List<Row> fetchAll() {
         return fetchMany(Integer.MAX_VALUE);
     }
@@ -573,13 +739,27 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * afterwards (inside a transaction, the transaction has failed). While it
      * is open, another command on the connection raises {@link ProgrammingException}.
      * A server error is raised when the stream reaches it.
+     *
+     * @param sql the query, with {@code %s} placeholders
+     * @param args one argument per {@code %s}
+     * @return the rows, read as the stream is consumed; close it
+     * @throws ProgrammingException on a named cursor, an empty query, or arguments that do not match
+     * @throws InterfaceException if the cursor or its connection is closed
      */
     public java.util.stream.Stream<Row> stream(String sql, Object... args) {
         ensureOpen();
         return streamFormatted(args == null || args.length == 0 ? sql : QueryFormatter.format(sql, args, conn));
     }
 
-    /** {@link #stream(String, Object...)} with {@code %(name)s} placeholders. */
+    /**
+     * {@link #stream(String, Object...)} with {@code %(name)s} placeholders.
+     *
+     * @param sql the query, with {@code %(name)s} placeholders
+     * @param args the arguments by name
+     * @return the rows, read as the stream is consumed; close it
+     * @throws ProgrammingException on a named cursor, an empty query, or a missing key
+     * @throws InterfaceException if the cursor or its connection is closed
+     */
     public java.util.stream.Stream<Row> stream(String sql, Map<String, ?> args) {
         ensureOpen();
         return streamFormatted(args == null ? sql : QueryFormatter.format(sql, args, conn));
@@ -603,6 +783,12 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         rowCount = rows;
     }
 
+    /**
+     * The remaining rows, one at a time: a client-side cursor hands out the rows it holds, a named cursor
+     * fetches {@link #iterSize()} rows per round trip.
+     *
+     * @return an iterator over the rows; {@code next()} raises as {@link #fetchOne()} does
+     */
     @Override
     public Iterator<Row> iterator() {
         if (name != null) {
@@ -649,11 +835,25 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         };
     }
 
-    /** A relative scroll, psycopg2's default mode. */
+    /**
+     * Moves the position by {@code value} rows, psycopg2's default mode.
+     *
+     * @param value rows to move, negative to go back
+     * @throws ProgrammingException if the destination is outside the result (client-side cursor)
+     */
     public void scroll(int value) {
         scroll(value, ScrollMode.RELATIVE);
     }
 
+    /**
+     * Moves the position in the result (psycopg2's {@code scroll(value, mode)}); a named cursor moves on
+     * the server ({@code MOVE}), which needs a SCROLL cursor to go back.
+     *
+     * @param value rows to move ({@link ScrollMode#RELATIVE}) or the row to move to ({@link ScrollMode#ABSOLUTE})
+     * @param mode how {@code value} counts
+     * @throws ProgrammingException if the destination is outside the result (client-side cursor), or the
+     *     server refuses the move (named cursor)
+     */
     public void scroll(int value, ScrollMode mode) {
         if (name != null) {
             requireDeclared();
@@ -683,6 +883,15 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * (null for NULL), each declared of the type with that OID in {@code types} (0, or a null array: left to
      * the server). With {@code prepare} the statement stays prepared on the connection, as
      * {@link #executePrepared(String, Object...)} keeps it; without, one not prepared yet is parsed unnamed.
+     *
+     * @param sql one statement with {@code $n} placeholders
+     * @param params each parameter's text in UTF-8, or null for NULL
+     * @param types each parameter's type OID (0: inferred), or null to let the server infer them all
+     * @param prepare whether the statement stays prepared on the connection
+     * @return this cursor, for fetching
+     * @throws ProgrammingException on a named cursor, or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, as the subclass of its SQLSTATE
      */
     protected final Cursor executeBound(String sql, byte[][] params, int[] types, boolean prepare) {
         ensureOpen();
@@ -696,6 +905,16 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /**
      * {@link #executeBound} once per row of parameters, in one round trip; returns the rows affected in all.
      * Each execution's row count lands in {@code counts} as it completes, also when a later one fails.
+     *
+     * @param sql one statement with {@code $n} placeholders
+     * @param paramRows the parameters of each execution, as {@link #executeBound} takes them
+     * @param types each parameter's type OID (0: inferred), or null
+     * @param prepare whether the statement stays prepared on the connection
+     * @param counts receives each execution's row count; at least as long as {@code paramRows}
+     * @return the rows affected in all
+     * @throws ProgrammingException on a named cursor, or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error for the first execution that failed
      */
     protected final long executeBoundBatch(String sql, List<byte[][]> paramRows, int[] types, boolean prepare,
                                            long[] counts) {
@@ -711,7 +930,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * Executes {@code sql} as written (one or more statements, no placeholders) and returns every
      * statement's result, in order; the cursor shows the first one ({@link #showResult} another).
      */
-    protected final List<QueryResult> executeAll(String sql) {
+    final List<QueryResult> executeAll(String sql) {
         ensureOpen();
         requireUnnamed("executeAll");
         if (sql == null || sql.isBlank()) {
@@ -727,19 +946,19 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     /** Makes {@code result} (one of {@link #executeAll}'s) the cursor's current result. */
-    protected final void showResult(QueryResult result) {
+    final void showResult(QueryResult result) {
         reset();
         setResult(result);
     }
 
     /** The parameter types the server infers for {@code sql} ({@code $n} placeholders) and its columns. */
-    protected final ExtendedQueryOperation describe(String sql, int[] types) {
+    final ExtendedQueryOperation describe(String sql, int[] types) {
         ensureOpen();
         return conn.describe(sql, types);
     }
 
     /** The current result's columns as the server described them (table OID, column number...), or null. */
-    protected final List<Field> resultFields() {
+    final List<Field> resultFields() {
         return fields;
     }
 
@@ -751,34 +970,99 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     // ---- COPY ----
 
-    /** {@code COPY table FROM STDIN} in the text format, tab-separated, NULL as {@code \N}. */
+    /**
+     * Copies rows into a table (psycopg2's {@code copy_from(file, table)}): {@code COPY table FROM STDIN} in
+     * the text format, tab-separated, NULL as {@code \N}.
+     *
+     * @param in the rows, one a line; read to its end, not closed
+     * @param table the table's name: a lowercase name, or {@code schema.table}, goes in as written; any other
+     *     is quoted as one identifier
+     * @throws ProgrammingException on an asynchronous connection (use {@link AsyncCopy}), or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error; a failure to read {@code in} ends the COPY, which the server
+     *     rolls back, and is raised with its cause
+     */
     public void copyFrom(InputStream in, String table) {
         copyFrom(in, table, "\t", "\\N", null);
     }
 
-    /** {@code COPY table (columns) FROM STDIN} in the text format with the given separator and NULL string. */
+    /**
+     * Copies rows into some columns of a table (psycopg2's {@code copy_from(file, table, sep, null, columns)}):
+     * {@code COPY table (columns) FROM STDIN} in the text format with the given separator and NULL string.
+     *
+     * @param in the rows, one a line; read to its end, not closed
+     * @param table the table's name, as {@link #copyFrom(InputStream, String)} takes it
+     * @param sep the column separator
+     * @param nullString how NULL is written
+     * @param columns the columns the rows fill, or null (or empty) for all
+     * @throws ProgrammingException on an asynchronous connection (use {@link AsyncCopy}), or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error; a failure to read {@code in} ends the COPY, which the server
+     *     rolls back, and is raised with its cause
+     */
     public void copyFrom(InputStream in, String table, String sep, String nullString, List<String> columns) {
         Objects.requireNonNull(in, "in");
         copy(CopyOperation.from(copySql(table, columns, "FROM STDIN", sep, nullString)), in, null);
     }
 
-    /** {@code COPY table TO STDOUT} in the text format, tab-separated, NULL as {@code \N}. */
+    /**
+     * Copies a table's rows out (psycopg2's {@code copy_to(file, table)}): {@code COPY table TO STDOUT} in
+     * the text format, tab-separated, NULL as {@code \N}.
+     *
+     * @param out receives the rows, one a line; not closed
+     * @param table the table's name, as {@link #copyFrom(InputStream, String)} takes it
+     * @throws ProgrammingException on an asynchronous connection (use {@link AsyncCopy}), or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, or a failure to write {@code out} with its cause
+     */
     public void copyTo(OutputStream out, String table) {
         copyTo(out, table, "\t", "\\N", null);
     }
 
+    /**
+     * Copies some columns of a table's rows out (psycopg2's {@code copy_to(file, table, sep, null, columns)}):
+     * {@code COPY table (columns) TO STDOUT} in the text format with the given separator and NULL string.
+     *
+     * @param out receives the rows, one a line; not closed
+     * @param table the table's name, as {@link #copyFrom(InputStream, String)} takes it
+     * @param sep the column separator
+     * @param nullString how NULL is written
+     * @param columns the columns to copy, or null (or empty) for all
+     * @throws ProgrammingException on an asynchronous connection (use {@link AsyncCopy}), or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, or a failure to write {@code out} with its cause
+     */
     public void copyTo(OutputStream out, String table, String sep, String nullString, List<String> columns) {
         Objects.requireNonNull(out, "out");
         copy(CopyOperation.to(copySql(table, columns, "TO STDOUT", sep, nullString)), null, out);
     }
 
-    /** Runs any COPY ... FROM STDIN statement, feeding it {@code in}. */
+    /**
+     * Runs any {@code COPY ... FROM STDIN} statement, feeding it {@code in} (psycopg2's {@code copy_expert}):
+     * any format, options or column list.
+     *
+     * @param sql the COPY statement
+     * @param in its input; read to its end, not closed
+     * @throws ProgrammingException on an asynchronous connection (use {@link AsyncCopy}), or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error; a failure to read {@code in} ends the COPY, which the server
+     *     rolls back, and is raised with its cause
+     */
     public void copyExpert(String sql, InputStream in) {
         Objects.requireNonNull(in, "in");
         copy(CopyOperation.from(sql), in, null);
     }
 
-    /** Runs any COPY ... TO STDOUT statement, writing its output to {@code out}. */
+    /**
+     * Runs any {@code COPY ... TO STDOUT} statement, writing its output to {@code out} (psycopg2's
+     * {@code copy_expert}), or a query's with {@code COPY (SELECT ...) TO STDOUT}.
+     *
+     * @param sql the COPY statement
+     * @param out receives its output; not closed
+     * @throws ProgrammingException on an asynchronous connection (use {@link AsyncCopy}), or as the server reports
+     * @throws InterfaceException if the cursor or its connection is closed
+     * @throws PgException the server's error, or a failure to write {@code out} with its cause
+     */
     public void copyExpert(String sql, OutputStream out) {
         Objects.requireNonNull(out, "out");
         copy(CopyOperation.to(sql), null, out);
@@ -810,49 +1094,107 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     // ---- state ----
 
+    /**
+     * The columns of the current result (psycopg2's {@code description}).
+     *
+     * @return one {@link Column} per column, or null when there is no result, or the last statement returns
+     *     no rows
+     */
     public List<Column> description() {
         resolve();
         return description;
     }
 
+    /**
+     * The rows the last statement returned or affected (psycopg2's {@code rowcount}).
+     *
+     * @return the count, or -1 when it is not known (no statement yet, or a named cursor before its end)
+     */
     public long rowCount() {
         resolve();
         return rowCount;
     }
 
+    /**
+     * The 0-based position of the next row to fetch (psycopg2's {@code rownumber}).
+     *
+     * @return how many rows of the result have been fetched or scrolled past
+     */
     public int rowNumber() {
         return rowNumber;
     }
 
+    /**
+     * The command tag of the last statement (psycopg2's {@code statusmessage}), such as {@code INSERT 0 1}
+     * or {@code SELECT 3}.
+     *
+     * @return the tag, or null when no statement has completed
+     */
     public String statusMessage() {
         resolve();
         return statusMessage;
     }
 
+    /**
+     * The last query sent (psycopg2's {@code query}), with the arguments in place (or {@code $n}
+     * placeholders for {@code executePrepared}).
+     *
+     * @return the query, or null before the first
+     */
     public String query() {
         return query;
     }
 
+    /**
+     * How many rows {@link #fetchMany()} fetches (psycopg2's {@code arraysize}).
+     *
+     * @return the count; 1 by default
+     */
     public int arraySize() {
         return arraySize;
     }
 
+    /**
+     * Sets how many rows {@link #fetchMany()} fetches.
+     *
+     * @param arraySize the count
+     */
     public void setArraySize(int arraySize) {
         this.arraySize = arraySize;
     }
 
+    /**
+     * How many rows a named cursor fetches per round trip while iterated (psycopg2's {@code itersize}).
+     *
+     * @return the count; 2000 by default
+     */
     public int iterSize() {
         return iterSize;
     }
 
+    /**
+     * Sets how many rows a named cursor fetches per round trip while iterated.
+     *
+     * @param iterSize the count (at least 1 is fetched)
+     */
     public void setIterSize(int iterSize) {
         this.iterSize = iterSize;
     }
 
+    /**
+     * The connection the cursor runs on (psycopg2's {@code connection}).
+     *
+     * @return the connection
+     */
     public Connection connection() {
         return conn;
     }
 
+    /**
+     * The server-side cursor's name (psycopg2's {@code name}).
+     *
+     * @return the name, or null for a client-side cursor
+     */
     public String name() {
         return name;
     }
@@ -861,6 +1203,12 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         return types;
     }
 
+    /**
+     * Closes the cursor (psycopg2's {@code close}); a named cursor is closed on the server too
+     * ({@code CLOSE}) while its transaction lives. Closing twice does nothing.
+     *
+     * @throws PgException if closing the server-side cursor fails
+     */
     @Override
     public void close() {
         if (closed) {
@@ -886,7 +1234,11 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
     }
 
-    /** True once closed, or once its connection is closed. */
+    /**
+     * Whether the cursor is closed (psycopg2's {@code closed}).
+     *
+     * @return true once closed, or once its connection is closed
+     */
     public boolean isClosed() {
         return closed || conn.isClosed();
     }

@@ -48,21 +48,40 @@ public final class Pipeline implements AutoCloseable {
         this.conn = conn;
     }
 
-    /** Sends a Sync and waits until every statement sent so far is answered; raises the first unraised error. */
+    /**
+     * Sends a Sync and waits until every statement sent so far is answered. On an asynchronous connection
+     * it only sends the Sync: {@link Connection#poll()} until OK does the rest.
+     *
+     * @throws PgException the first server error since the last sync that no cursor has raised yet
+     */
     public void sync() {
         conn.syncPipeline(this);
     }
 
-    /** Syncs (raising as {@link #sync()} does) and leaves pipeline mode; the connection stays usable. */
+    /**
+     * Syncs and leaves pipeline mode; the connection stays usable, also when it raises.
+     *
+     * @throws PgException as {@link #sync()} does
+     */
     @Override
     public void close() {
         conn.closePipeline(this);
     }
 
+    /**
+     * Whether the pipeline has been closed.
+     *
+     * @return true after {@link #close()}: the connection's statements wait for their results again
+     */
     public boolean isClosed() {
         return closed;
     }
 
+    /**
+     * The connection in pipeline mode.
+     *
+     * @return the connection whose {@link Connection#pipeline()} opened this pipeline
+     */
     public Connection connection() {
         return conn;
     }

@@ -28,6 +28,10 @@ public abstract class PollingWait implements WaitCallback {
     /** How often an unanswered cancel request is sent again within the grace. */
     public static final Duration CANCEL_REPEAT = Duration.ofSeconds(1);
 
+    /** For subclasses, which say how one wait is done ({@link #waitFor}). */
+    protected PollingWait() {
+    }
+
     @Override
     public void await(Connection conn) {
         awaitFrom(conn, conn.poll());
@@ -36,6 +40,13 @@ public abstract class PollingWait implements WaitCallback {
     /**
      * The same loop, for a caller that has just polled and got {@code first}:
      * it waits for that at once instead of polling again.
+     *
+     * @param conn the connection to drive until {@link PollState#OK}
+     * @param first what the caller's own poll returned
+     * @throws OperationalException if the connect was interrupted or timed out (there is no statement to
+     *     cancel yet), or waiting failed
+     * @throws dev.pgreen.errors.QueryCanceledException when the statement was cancelled after an interrupt
+     *     or the {@link #statementBudget()}, raised by {@code poll()} once the server has answered
      */
     protected void awaitFrom(Connection conn, PollState first) {
         boolean interrupted = false;
@@ -79,6 +90,8 @@ public abstract class PollingWait implements WaitCallback {
      * How long one operation may wait before its statement is cancelled, or
      * null for no limit (the default). {@link Connection#setStatementTimeout}
      * sets such a limit for every callback.
+     *
+     * @return the budget of one operation, or null
      */
     protected Duration statementBudget() {
         return null;
@@ -88,6 +101,11 @@ public abstract class PollingWait implements WaitCallback {
      * Waits until {@code channel} is ready for what {@code state} asks, or the
      * timeout passes (null: no limit). It may return early: the loop polls again.
      * It must not clear the thread's interrupt status.
+     *
+     * @param conn the connection whose operation waits
+     * @param channel its channel ({@link Connection#channel()})
+     * @param state what to wait for: {@link PollState#READ} or {@link PollState#WRITE}
+     * @param timeout the longest to wait, or null for no limit
      */
     protected abstract void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout);
 
@@ -95,6 +113,12 @@ public abstract class PollingWait implements WaitCallback {
      * Waits with a {@link java.nio.channels.Selector} that belongs to {@code conn}:
      * opened on the first wait, kept (with its registrations) across waits,
      * closed with the connection (which wakes the wait).
+     *
+     * @param conn the connection whose operation waits
+     * @param channel its channel
+     * @param state what to wait for
+     * @param timeout the longest to wait, or null for no limit
+     * @throws OperationalException if the selector fails
      */
     protected static void selectOn(Connection conn, SelectableChannel channel, PollState state, Duration timeout) {
         try {
@@ -108,6 +132,10 @@ public abstract class PollingWait implements WaitCallback {
      * READ waits for OP_READ; WRITE for OP_CONNECT while the socket is still
      * connecting, else for OP_WRITE or OP_READ: a server blocked writing its
      * replies to us stops reading, so our writes only drain once we read.
+     *
+     * @param channel the connection's channel
+     * @param state what {@code poll()} asked for
+     * @return the {@link SelectionKey} interest set to register
      */
     public static int interestOps(SelectableChannel channel, PollState state) {
         if (state == PollState.READ) {
@@ -117,7 +145,12 @@ public abstract class PollingWait implements WaitCallback {
                 ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE | SelectionKey.OP_READ;
     }
 
-    /** Milliseconds for {@code Selector.select(long)}: 0 waits forever, so a positive timeout is at least 1. */
+    /**
+     * Milliseconds for {@code Selector.select(long)}, where 0 waits forever.
+     *
+     * @param timeout the longest to wait, or null for no limit
+     * @return 0 for no limit, else the timeout in milliseconds and at least 1
+     */
     public static long selectMillis(Duration timeout) {
         if (timeout == null) {
             return 0;

@@ -1,6 +1,9 @@
 package dev.pgreen;
 
-/** How {@link Cursor#scroll(int, ScrollMode)} counts. */
+/** How {@link Cursor#scroll(int, ScrollMode)} counts (psycopg2's {@code mode='relative'} or {@code 'absolute'}). */
 public enum ScrollMode {
-    RELATIVE, ABSOLUTE
+    /** From the current position: {@code scroll(1, RELATIVE)} skips one row. */
+    RELATIVE,
+    /** From the start of the result: {@code scroll(0, ABSOLUTE)} goes back before the first row. */
+    ABSOLUTE
 }

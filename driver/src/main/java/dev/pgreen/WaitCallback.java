@@ -12,5 +12,12 @@ package dev.pgreen;
  */
 @FunctionalInterface
 public interface WaitCallback {
+    /**
+     * Waits until the connection's operation in progress is done.
+     *
+     * @param conn the connection to drive: poll it until {@link PollState#OK}
+     * @throws RuntimeException whatever the wait raises (a {@link dev.pgreen.errors.QueryCanceledException}
+     *     after an interrupt, say); it propagates to the caller of the operation
+     */
     void await(Connection conn);
 }

@@ -107,11 +107,23 @@ public final class Adapters {
 
     private record Resolved(int generation, Function<Object, ? extends SqlQuote> adapter) {}
 
+    /**
+     * Registers {@code adapter} for {@code type}: {@link dev.pgreen.Extensions#registerAdapter}.
+     *
+     * @param <T> the adapted type
+     * @param type the class or interface adapted
+     * @param adapter makes the {@link SqlQuote} of a value
+     */
     public static <T> void register(Class<T> type, Function<? super T, ? extends SqlQuote> adapter) {
         REGISTRY.put(type, o -> adapter.apply(type.cast(o)));
         changed();
     }
 
+    /**
+     * Removes the registration for exactly {@code type}: {@link dev.pgreen.Extensions#unregisterAdapter}.
+     *
+     * @param type the registered class
+     */
     public static void unregister(Class<?> type) {
         REGISTRY.remove(type);
         changed();
@@ -137,6 +149,10 @@ public final class Adapters {
     /**
      * Adapts without a connection: UTF-8 is assumed, and {@code standard_conforming_strings} is unknown, so
      * string and bytea literals take the form that reads the same under both of its values.
+     *
+     * @param obj the value; null adapts to {@code NULL}
+     * @return its adapter
+     * @throws ProgrammingException if nothing adapts it ("can't adapt type 'X'"), or its adapter returned null
      */
     public static SqlQuote adapt(Object obj) {
         if (obj == null) {

@@ -4,14 +4,27 @@ import dev.pgreen.SqlQuote;
 
 import java.nio.charset.StandardCharsets;
 
-/** Puts the object's {@code toString()} into the query unchanged; {@code null} becomes NULL. */
+/**
+ * Puts the object's {@code toString()} into the query unchanged (psycopg2's {@code AsIs}); {@code null} becomes
+ * NULL. Nothing is quoted or escaped: only for text that is SQL already, never for a user's input.
+ */
 public final class AsIs implements SqlQuote {
     private final Object wrapped;
 
+    /**
+     * Wraps {@code wrapped}.
+     *
+     * @param wrapped the object whose {@code toString()} is the SQL, or null for NULL
+     */
     public AsIs(Object wrapped) {
         this.wrapped = wrapped;
     }
 
+    /**
+     * The wrapped object (psycopg2's {@code adapted}).
+     *
+     * @return the object given, or null
+     */
     public Object getWrapped() {
         return wrapped;
     }

@@ -16,10 +16,20 @@ public final class Binary implements SqlQuote {
     /** Known to be on: only then is the hex prefix a single backslash in a plain literal. */
     private boolean standardConformingStrings;
 
+    /**
+     * Wraps bytes as a bytea value (psycopg2's {@code Binary}).
+     *
+     * @param value the bytes, not copied; null for NULL
+     */
     public Binary(byte[] value) {
         this.value = value;
     }
 
+    /**
+     * The wrapped bytes.
+     *
+     * @return the array given (not a copy), or null
+     */
     public byte[] getWrapped() {
         return value;
     }

@@ -30,23 +30,62 @@ public final class QueryFormatter {
         String render(Object value, int number);
     }
 
+    /**
+     * Merges positional arguments into a query, for {@code Cursor.execute(String, Object...)}.
+     *
+     * @param sql the query, with {@code %s} placeholders
+     * @param args one argument per {@code %s}
+     * @param conn the connection the literals are for, or null to assume UTF-8 and an unknown
+     *     {@code standard_conforming_strings}
+     * @return the query with the arguments' literals in place
+     * @throws ProgrammingException if the arguments do not match the placeholders, or a placeholder is
+     *     neither {@code %s} nor {@code %%}
+     */
     public static String format(String sql, Object[] args, Connection conn) {
         return positional(sql, args, (v, n) -> quote(v, conn));
     }
 
+    /**
+     * Merges named arguments into a query, for {@code Cursor.execute(String, Map)}.
+     *
+     * @param sql the query, with {@code %(name)s} placeholders
+     * @param args the arguments by name
+     * @param conn the connection the literals are for, or null
+     * @return the query with the arguments' literals in place
+     * @throws ProgrammingException if a key is missing, or a placeholder is not {@code %(name)s} or {@code %%}
+     */
     public static String format(String sql, Map<String, ?> args, Connection conn) {
         return named(sql, args, (v, n) -> quote(v, conn), null);
     }
 
-    /** A query with {@code $1, $2, ...} in place of its placeholders, and the arguments in that order. */
+    /**
+     * A query with {@code $1, $2, ...} in place of its placeholders, and the arguments in that order.
+     *
+     * @param sql the query with {@code $n} placeholders
+     * @param args the argument of each {@code $n}, in order
+     */
     public record Parameterized(String sql, Object[] args) {}
 
-    /** Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}. */
+    /**
+     * Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}.
+     *
+     * @param sql the query, with {@code %s} placeholders
+     * @param args one argument per {@code %s}
+     * @return the query and its arguments
+     * @throws ProgrammingException if the arguments do not match the placeholders
+     */
     public static Parameterized parameterize(String sql, Object[] args) {
         return new Parameterized(positional(sql, args, (v, n) -> "$" + n), args.clone());
     }
 
-    /** Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name. */
+    /**
+     * Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name.
+     *
+     * @param sql the query, with {@code %(name)s} placeholders
+     * @param args the arguments by name
+     * @return the query and its arguments, in the order of their first placeholders
+     * @throws ProgrammingException if a key is missing
+     */
     public static Parameterized parameterize(String sql, Map<String, ?> args) {
         java.util.LinkedHashMap<String, Integer> numbers = new java.util.LinkedHashMap<>();
         String out = named(sql, args, (v, n) -> "$" + n, numbers);
@@ -155,7 +194,14 @@ public final class QueryFormatter {
                 + ": '" + sql.substring(i, end) + "' (only %s, %(name)s and %% are supported)");
     }
 
-    /** The literal for one argument, adapted and prepared for the connection. */
+    /**
+     * The literal for one argument, adapted and prepared for the connection.
+     *
+     * @param arg the argument
+     * @param conn the connection the literal is for, or null
+     * @return the literal
+     * @throws ProgrammingException if nothing adapts the argument
+     */
     public static String quote(Object arg, Connection conn) {
         SqlQuote q = Adapters.adapt(arg);
         if (conn != null) {

@@ -30,10 +30,20 @@ public final class QuotedString implements SqlQuote {
     private boolean standardConformingStrings;
     private String clientEncoding;
 
+    /**
+     * Wraps a string (psycopg2's {@code QuotedString}).
+     *
+     * @param value the string, or null for NULL
+     */
     public QuotedString(String value) {
         this.value = value;
     }
 
+    /**
+     * The wrapped string.
+     *
+     * @return the string given, or null
+     */
     public String getWrapped() {
         return value;
     }
@@ -61,6 +71,11 @@ public final class QuotedString implements SqlQuote {
     /**
      * Quotes {@code s} as a literal. With {@code standardConformingStrings} false, backslashes are doubled under
      * E'': that form reads the same whatever the session's setting, so it is also the one for an unknown setting.
+     *
+     * @param s the string
+     * @param standardConformingStrings whether the session's {@code standard_conforming_strings} is known to be on
+     * @return the literal, quotes included
+     * @throws DataException if {@code s} has a NUL character or an unpaired surrogate
      */
     public static String quote(String s, boolean standardConformingStrings) {
         StringBuilder sb = new StringBuilder(s.length() + 8);

@@ -37,7 +37,16 @@ public final class Range<T> implements SqlQuote {
     private final boolean empty;
     private Connection conn;
 
-    /** A range whose type follows from the bounds' class; at least one bound must be non-null. */
+    /**
+     * A range whose type follows from the bounds' class; at least one bound must be non-null. A null bound
+     * is unbounded, and never inclusive.
+     *
+     * @param lower the lower bound, or null for unbounded
+     * @param upper the upper bound, or null for unbounded
+     * @param lowerInclusive whether the lower bound is in the range ({@code [}) or not ({@code (})
+     * @param upperInclusive whether the upper bound is in the range ({@code ]}) or not ({@code )})
+     * @throws ProgrammingException if both bounds are null, or their class says no range type
+     */
     public Range(T lower, T upper, boolean lowerInclusive, boolean upperInclusive) {
         this(null, lower, upper, lowerInclusive, upperInclusive);
     }
@@ -45,6 +54,14 @@ public final class Range<T> implements SqlQuote {
     /**
      * A range of the named type (e.g. {@code "int4range"}, or a type of one's own, optionally schema-qualified:
      * {@code "public.floatrange"}); null to infer it from the bounds.
+     *
+     * @param typeName the range type, or null
+     * @param lower the lower bound, or null for unbounded
+     * @param upper the upper bound, or null for unbounded
+     * @param lowerInclusive whether the lower bound is in the range
+     * @param upperInclusive whether the upper bound is in the range
+     * @throws ProgrammingException if {@code typeName} is not a plain (optionally qualified) type name, or it is
+     *     null and the bounds say no range type
      */
     public Range(String typeName, T lower, T upper, boolean lowerInclusive, boolean upperInclusive) {
         this(typeName, lower, upper, lowerInclusive && lower != null, upperInclusive && upper != null, false);
@@ -59,61 +76,146 @@ public final class Range<T> implements SqlQuote {
         this.empty = empty;
     }
 
-    /** The empty range of a type, {@code 'empty'::typeName}. */
+    /**
+     * The empty range of a type, {@code 'empty'::typeName}.
+     *
+     * @param <T> the type of the bounds
+     * @param typeName the range type, such as {@code int4range}
+     * @return the empty range
+     */
     public static <T> Range<T> empty(String typeName) {
         return new Range<>(Objects.requireNonNull(typeName, "typeName"), null, null, false, false, true);
     }
 
-    /** {@code [lower, upper)}, the type following from the bounds. */
+    /**
+     * {@code [lower, upper)}, the type following from the bounds.
+     *
+     * @param <T> the type of the bounds
+     * @param lower the inclusive lower bound, or null for unbounded
+     * @param upper the exclusive upper bound, or null for unbounded
+     * @return the range
+     * @throws ProgrammingException if both bounds are null, or their class says no range type
+     */
     public static <T> Range<T> of(T lower, T upper) {
         return new Range<>(lower, upper, true, false);
     }
 
+    /**
+     * The int4range {@code [lower, upper)}.
+     *
+     * @param lower the inclusive lower bound, or null for unbounded
+     * @param upper the exclusive upper bound, or null for unbounded
+     * @return the range
+     */
     public static Range<Integer> int4(Integer lower, Integer upper) {
         return new Range<>("int4range", lower, upper, true, false);
     }
 
+    /**
+     * The int8range {@code [lower, upper)}.
+     *
+     * @param lower the inclusive lower bound, or null for unbounded
+     * @param upper the exclusive upper bound, or null for unbounded
+     * @return the range
+     */
     public static Range<Long> int8(Long lower, Long upper) {
         return new Range<>("int8range", lower, upper, true, false);
     }
 
+    /**
+     * The numrange {@code [lower, upper)}.
+     *
+     * @param lower the inclusive lower bound, or null for unbounded
+     * @param upper the exclusive upper bound, or null for unbounded
+     * @return the range
+     */
     public static Range<BigDecimal> numeric(BigDecimal lower, BigDecimal upper) {
         return new Range<>("numrange", lower, upper, true, false);
     }
 
+    /**
+     * The daterange {@code [lower, upper)}.
+     *
+     * @param lower the inclusive lower bound, or null for unbounded
+     * @param upper the exclusive upper bound, or null for unbounded
+     * @return the range
+     */
     public static Range<LocalDate> date(LocalDate lower, LocalDate upper) {
         return new Range<>("daterange", lower, upper, true, false);
     }
 
+    /**
+     * The tsrange {@code [lower, upper)}.
+     *
+     * @param lower the inclusive lower bound, or null for unbounded
+     * @param upper the exclusive upper bound, or null for unbounded
+     * @return the range
+     */
     public static Range<LocalDateTime> timestamp(LocalDateTime lower, LocalDateTime upper) {
         return new Range<>("tsrange", lower, upper, true, false);
     }
 
+    /**
+     * The tstzrange {@code [lower, upper)}.
+     *
+     * @param lower the inclusive lower bound, or null for unbounded
+     * @param upper the exclusive upper bound, or null for unbounded
+     * @return the range
+     */
     public static Range<OffsetDateTime> timestamptz(OffsetDateTime lower, OffsetDateTime upper) {
         return new Range<>("tstzrange", lower, upper, true, false);
     }
 
+    /**
+     * The range type the literal is cast to.
+     *
+     * @return e.g. {@code int4range}
+     */
     public String typeName() {
         return typeName;
     }
 
-    /** The lower bound, null when unbounded (or empty). */
+    /**
+     * The lower bound.
+     *
+     * @return the bound, or null when unbounded (or empty)
+     */
     public T lower() {
         return lower;
     }
 
+    /**
+     * The upper bound.
+     *
+     * @return the bound, or null when unbounded (or empty)
+     */
     public T upper() {
         return upper;
     }
 
+    /**
+     * Whether the lower bound is in the range.
+     *
+     * @return true for {@code [}, false for {@code (} (always for an unbounded side)
+     */
     public boolean lowerInclusive() {
         return lowerInclusive;
     }
 
+    /**
+     * Whether the upper bound is in the range.
+     *
+     * @return true for {@code ]}, false for {@code )} (always for an unbounded side)
+     */
     public boolean upperInclusive() {
         return upperInclusive;
     }
 
+    /**
+     * Whether this is the empty range ({@link #empty(String)}).
+     *
+     * @return true for the empty range
+     */
     public boolean isEmpty() {
         return empty;
     }

@@ -26,7 +26,13 @@ import java.util.UUID;
 public final class ServerParameters {
     private ServerParameters() {}
 
-    /** Whether {@link #encode} takes {@code v}: null, numbers, text, bytes, UUIDs, java.time values, typed text. */
+    /**
+     * Whether {@link #encode} takes {@code v}: null, booleans, numbers, text, bytes, UUIDs, java.time values,
+     * typed text.
+     *
+     * @param v the value
+     * @return true when it can be sent as a parameter
+     */
     public static boolean canEncode(Object v) {
         return switch (v) {
             case null -> true;
@@ -53,7 +59,14 @@ public final class ServerParameters {
         };
     }
 
-    /** The parameter's text in UTF-8, or null for SQL NULL. */
+    /**
+     * The parameter's text, as the server's input function for its type reads it.
+     *
+     * @param v the value
+     * @return the text in UTF-8, or null for SQL NULL
+     * @throws ProgrammingException if the value's type cannot be sent ({@link #canEncode} is false)
+     * @throws DataException if a string has a NUL character
+     */
     public static byte[] encode(Object v) {
         String text = switch (v) {
             case null -> null;

@@ -15,13 +15,23 @@ public abstract class TypedText implements SqlQuote {
     private final String typeName;
     private final QuotedString quoted;
 
+    /**
+     * Text to send as a literal of {@code typeName}.
+     *
+     * @param text the value's text, or null for NULL
+     * @param typeName the SQL type the literal is cast to, written as it is
+     */
     protected TypedText(String text, String typeName) {
         this.text = text;
         this.typeName = typeName;
         this.quoted = new QuotedString(text);
     }
 
-    /** The text as given (null for SQL NULL). */
+    /**
+     * The text as given.
+     *
+     * @return the text, or null for SQL NULL
+     */
     protected final String value() {
         return text;
     }

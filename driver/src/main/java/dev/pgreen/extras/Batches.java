@@ -26,6 +26,14 @@ public final class Batches {
      * trip, each page one multi-statement query (in autocommit, a page commits or
      * fails as a whole). As in psycopg2, the cursor's rowCount afterwards is that
      * of the last statement only.
+     *
+     * @param cur the cursor the statements run on
+     * @param sql the statement, with {@code %s} or {@code %(name)s} placeholders
+     * @param argsList the arguments of each execution
+     * @param pageSize statements per round trip, at least 1
+     * @throws ProgrammingException if {@code pageSize} is not positive, an element is not an {@code Object[]},
+     *     a {@code List} or a {@code Map}, or its arguments do not match the placeholders
+     * @throws dev.pgreen.errors.PgException the server's error for the page that failed
      */
     public static void executeBatch(Cursor cur, String sql, Iterable<?> argsList, int pageSize) {
         requirePositive(pageSize);
@@ -56,6 +64,16 @@ public final class Batches {
      * once per connection); a page with a row the server cannot take as a
      * parameter (a {@code Map} row, a {@code %(name)s} template, an array or a
      * value of a registered adapter) is formatted client-side, as psycopg2 does.
+     *
+     * @param cur the cursor the statements run on
+     * @param sql the statement, with one {@code %s} for the VALUES list ({@code %%} for a literal {@code %})
+     * @param argsList the rows: each an {@code Object[]}, a {@code List} or a {@code Map}
+     * @param template how each row is written, such as {@code "(%s, %s, now())"}, or null
+     * @param pageSize rows per statement, at least 1
+     * @return the rows affected in all
+     * @throws ProgrammingException if {@code pageSize} is not positive, {@code sql} has no single {@code %s},
+     *     or a row does not match the template
+     * @throws dev.pgreen.errors.PgException the server's error for the page that failed
      */
     public static long executeValues(Cursor cur, String sql, Iterable<?> argsList, String template, int pageSize) {
         requirePositive(pageSize);
@@ -133,6 +151,17 @@ public final class Batches {
         return run(cur, statement);
     }
 
+    /**
+     * {@link #executeValues(Cursor, String, Iterable, String, int)} with psycopg2's defaults: no template, 100
+     * rows per statement.
+     *
+     * @param cur the cursor the statements run on
+     * @param sql the statement, with one {@code %s} for the VALUES list
+     * @param argsList the rows
+     * @return the rows affected in all
+     * @throws ProgrammingException if {@code sql} has no single {@code %s}, or a row cannot be formatted
+     * @throws dev.pgreen.errors.PgException the server's error for the page that failed
+     */
     public static long executeValues(Cursor cur, String sql, Iterable<?> argsList) {
         return executeValues(cur, sql, argsList, null, 100);
     }

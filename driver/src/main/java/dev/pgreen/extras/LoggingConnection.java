@@ -18,18 +18,33 @@ import java.util.function.Consumer;
 public class LoggingConnection extends Connection {
     private volatile Consumer<String> sink;
 
+    /**
+     * Connects, as {@link Connection#Connection(ConnectInfo)} does; its cursors are {@link LoggingCursor}s.
+     *
+     * @param info what to connect to
+     * @throws dev.pgreen.errors.OperationalException if the connect fails
+     */
     public LoggingConnection(ConnectInfo info) {
         super(info);
         setCursorFactory(LoggingCursor::new);
     }
 
-    /** Logs to a {@link System.Logger} at INFO. */
+    /**
+     * Logs to a {@link System.Logger} at INFO (psycopg2's {@code initialize(logger)}).
+     *
+     * @param logger where messages go
+     */
     public void initialize(System.Logger logger) {
         Objects.requireNonNull(logger, "logger");
         sink = msg -> logger.log(System.Logger.Level.INFO, msg);
     }
 
-    /** Logs each message as one line to an {@link Appendable}, e.g. a file writer or a StringBuilder. */
+    /**
+     * Logs each message as one line to an {@link Appendable}, e.g. a file writer or a StringBuilder
+     * (psycopg2's {@code initialize(file)}).
+     *
+     * @param out where messages go; a failure to append raises {@link UncheckedIOException} from the query
+     */
     public void initialize(Appendable out) {
         Objects.requireNonNull(out, "out");
         sink = msg -> {
@@ -41,17 +56,33 @@ public class LoggingConnection extends Connection {
         };
     }
 
-    /** Logs through any consumer of lines. */
+    /**
+     * Logs through any consumer of lines.
+     *
+     * @param lines receives each message
+     */
     public void initialize(Consumer<String> lines) {
         sink = Objects.requireNonNull(lines, "lines");
     }
 
-    /** Rewrites a message before it is logged; returning null drops it. */
+    /**
+     * Rewrites a message before it is logged (psycopg2's {@code filter(msg, curs)}); the default keeps it.
+     *
+     * @param msg the query as sent, or the error raised
+     * @param cur the cursor that sent it
+     * @return the message to log, or null to drop it
+     */
     protected String filter(String msg, Cursor cur) {
         return msg;
     }
 
-    /** Filters and logs one message on behalf of a cursor. */
+    /**
+     * Filters and logs one message on behalf of a cursor.
+     *
+     * @param msg the message
+     * @param cur the cursor it is about
+     * @throws ProgrammingException if no {@code initialize} was called
+     */
     public void log(String msg, Cursor cur) {
         Consumer<String> s = sink;
         if (s == null) {

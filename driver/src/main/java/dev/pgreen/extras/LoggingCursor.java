@@ -15,6 +15,13 @@ import java.util.Map;
 public class LoggingCursor extends Cursor {
     private final LoggingConnection logging;
 
+    /**
+     * A logging cursor; {@link LoggingConnection} makes these by default.
+     *
+     * @param conn its connection, a {@link LoggingConnection}
+     * @param name the name of a server-side cursor, or null
+     * @throws ProgrammingException if {@code conn} is not a {@link LoggingConnection}
+     */
     public LoggingCursor(Connection conn, String name) {
         super(conn, name);
         if (!(conn instanceof LoggingConnection lc)) {

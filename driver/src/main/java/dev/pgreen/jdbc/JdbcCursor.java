@@ -2,25 +2,18 @@ package dev.pgreen.jdbc;
 
 import dev.pgreen.Connection;
 import dev.pgreen.Cursor;
-import dev.pgreen.Row;
-import dev.pgreen.Typecaster;
-import dev.pgreen.protocol.BackendMessage.DataRow;
+import dev.pgreen.internal.Bridge;
 import dev.pgreen.protocol.BackendMessage.Field;
 import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.QueryResult;
 
 import java.util.List;
-import java.util.Map;
 
 /** pgreen's cursor with its rows kept as text ({@link TextRow}) and its JDBC hooks opened to this package. */
 final class JdbcCursor extends Cursor {
     JdbcCursor(Connection conn, String name) {
         super(conn, name);
-    }
-
-    @Override
-    protected Row newRow(DataRow raw, Typecaster[] casters, Map<String, Integer> columnIndex) {
-        return new TextRow(raw, casters, this, columnIndex);
+        Bridge.cursor().setRowMaker(this, (raw, casters, columnIndex) -> new TextRow(raw, casters, this, columnIndex));
     }
 
     void bound(String sql, byte[][] params, int[] types, boolean prepare) {
@@ -32,18 +25,18 @@ final class JdbcCursor extends Cursor {
     }
 
     List<QueryResult> all(String sql) {
-        return executeAll(sql);
+        return Bridge.cursor().executeAll(this, sql);
     }
 
     void show(QueryResult result) {
-        showResult(result);
+        Bridge.cursor().showResult(this, result);
     }
 
     ExtendedQueryOperation described(String sql, int[] types) {
-        return describe(sql, types);
+        return Bridge.cursor().describe(this, sql, types);
     }
 
     List<Field> fields() {
-        return resultFields();
+        return Bridge.cursor().resultFields(this);
     }
 }

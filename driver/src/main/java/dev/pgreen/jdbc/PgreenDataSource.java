@@ -20,29 +20,60 @@ public class PgreenDataSource implements DataSource {
     private volatile int loginTimeout;
     private volatile PrintWriter logWriter;
 
+    /** A data source without a URL yet: set one with {@link #setUrl}. */
     public PgreenDataSource() {
     }
 
+    /**
+     * A data source for {@code url}.
+     *
+     * @param url a {@code jdbc:pgreen://host[:port][,host2[:port2]...]/database[?key=value&...]} URL
+     */
     public PgreenDataSource(String url) {
         this.url = url;
     }
 
+    /**
+     * Sets the URL connections are made to.
+     *
+     * @param url a {@code jdbc:pgreen:} URL; its keys are libpq's settings
+     */
     public void setUrl(String url) {
         this.url = url;
     }
 
+    /**
+     * The URL connections are made to.
+     *
+     * @return the URL, or null when none was set
+     */
     public String getUrl() {
         return url;
     }
 
+    /**
+     * Sets the user name {@link #getConnection()} logs in as, unless the URL names one.
+     *
+     * @param user the role name, or null
+     */
     public void setUser(String user) {
         this.user = user;
     }
 
+    /**
+     * The user name {@link #getConnection()} logs in as.
+     *
+     * @return the name set, or null
+     */
     public String getUser() {
         return user;
     }
 
+    /**
+     * Sets the password {@link #getConnection()} uses, unless the URL gives one. It is never shown.
+     *
+     * @param password the password, or null
+     */
     public void setPassword(String password) {
         this.password = password;
     }

@@ -23,6 +23,13 @@ public final class PgreenDriver implements Driver {
     static final int MAJOR = 0;
     static final int MINOR = 1;
 
+    /**
+     * A driver; one is registered with {@link DriverManager} when the class loads, and the service loader
+     * makes others as it pleases: all behave alike.
+     */
+    public PgreenDriver() {
+    }
+
     static {
         try {
             DriverManager.registerDriver(new PgreenDriver());
@@ -86,7 +93,12 @@ public final class PgreenDriver implements Driver {
         throw SqlExceptions.notSupported("java.util.logging");
     }
 
-    /** The pgreen exception behind a JDBC one (its {@code diag()} holds every field of the server's error). */
+    /**
+     * The pgreen exception behind a JDBC one: its {@code diag()} holds every field of the server's error.
+     *
+     * @param e an exception a pgreen JDBC object raised
+     * @return the {@link PgException} in its cause chain, or null when there is none
+     */
     public static PgException pgreenException(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof PgException pg) {

@@ -2,10 +2,20 @@ package dev.pgreen.replication;
 
 import dev.pgreen.errors.DataException;
 
-/** Log sequence numbers: {@code long} values written as two hex halves, e.g. {@code 16/B374D848}. */
+/**
+ * Log sequence numbers (WAL positions): {@code long} values, written as PostgreSQL writes {@code pg_lsn}, two
+ * hex halves such as {@code 16/B374D848}.
+ */
 public final class Lsn {
     private Lsn() {}
 
+    /**
+     * Reads an LSN in PostgreSQL's form.
+     *
+     * @param text the two halves, e.g. {@code 16/B374D848}
+     * @return the LSN
+     * @throws DataException if {@code text} is not two hex numbers of at most 32 bits each, separated by a slash
+     */
     public static long parse(String text) {
         int slash = text == null ? -1 : text.indexOf('/');
         if (slash <= 0 || slash == text.length() - 1) {
@@ -23,6 +33,12 @@ public final class Lsn {
         }
     }
 
+    /**
+     * Writes an LSN in PostgreSQL's form.
+     *
+     * @param lsn the LSN
+     * @return the two halves in upper-case hex, e.g. {@code 16/B374D848}
+     */
     public static String format(long lsn) {
         return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
     }

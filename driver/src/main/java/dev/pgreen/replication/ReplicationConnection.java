@@ -2,6 +2,7 @@ package dev.pgreen.replication;
 
 import dev.pgreen.ConnectInfo;
 import dev.pgreen.Connection;
+import dev.pgreen.internal.Bridge;
 import dev.pgreen.protocol.CopyBothStream;
 
 import java.time.Duration;
@@ -13,6 +14,15 @@ import java.time.Duration;
  */
 public abstract class ReplicationConnection extends Connection {
 
+    /**
+     * Connects with the {@code replication} start-up parameter set; a synchronous connection is put in
+     * autocommit, which the replication protocol needs.
+     *
+     * @param info what to connect to
+     * @param replicationMode the {@code replication} parameter: {@code database} (logical) or {@code true}
+     *     (physical)
+     * @throws dev.pgreen.errors.OperationalException if the connect fails
+     */
     protected ReplicationConnection(ConnectInfo info, String replicationMode) {
         super(info.with("replication", replicationMode));
         if (!isAsync()) {
@@ -28,7 +38,8 @@ public abstract class ReplicationConnection extends Connection {
         return (ReplicationCursor) super.cursor();
     }
 
-    // Bridges to Connection's protected stream primitives, for ReplicationCursor.
+    // Connection's stream primitives, for ReplicationCursor: the protected ones, and those in protocol
+    // types through the driver's internal bridge.
 
     AutoCloseable hold() {
         return holdForOperation();
@@ -39,18 +50,18 @@ public abstract class ReplicationConnection extends Connection {
     }
 
     CopyBothStream open(String sql) {
-        return openCopyBoth(sql);
+        return Bridge.connection().openCopyBoth(this, sql);
     }
 
     byte[] read(CopyBothStream stream, Duration timeout) {
-        return readCopyData(stream, timeout);
+        return Bridge.connection().readCopyData(this, stream, timeout);
     }
 
     void write(CopyBothStream stream, byte[] data) {
-        writeCopyData(stream, data);
+        Bridge.connection().writeCopyData(this, stream, data);
     }
 
     void end(CopyBothStream stream) {
-        closeCopyBoth(stream);
+        Bridge.connection().closeCopyBoth(this, stream);
     }
 }

@@ -33,6 +33,13 @@ public class ReplicationCursor extends Cursor {
     private volatile Instant feedbackTimestamp;
     private long lastFeedbackNanos;
 
+    /**
+     * A replication cursor; the replication connections make these.
+     *
+     * @param conn a {@link LogicalReplicationConnection} or {@link PhysicalReplicationConnection}
+     * @param name null: replication has no server-side cursors
+     * @throws ProgrammingException if {@code conn} is not a replication connection
+     */
     public ReplicationCursor(Connection conn, String name) {
         super(conn, name);
         if (!(conn instanceof ReplicationConnection rc)) {
@@ -44,14 +51,29 @@ public class ReplicationCursor extends Cursor {
 
     // ---- slots ----
 
-    /** CREATE_REPLICATION_SLOT for a logical slot with the given output plugin (e.g. test_decoding). */
+    /**
+     * Creates a logical slot (psycopg2's {@code create_replication_slot(name, output_plugin=...)}):
+     * {@code CREATE_REPLICATION_SLOT name LOGICAL plugin}. An open stream is ended first.
+     *
+     * @param slotName the slot's name
+     * @param outputPlugin the output plugin, e.g. {@code test_decoding} or {@code pgoutput}
+     * @throws ProgrammingException on a physical replication connection, or for an invalid name
+     * @throws dev.pgreen.errors.PgException the server's error, such as a slot that exists already (42710)
+     */
     public void createReplicationSlot(String slotName, String outputPlugin) {
         requireType("LOGICAL", "a logical slot needs a LogicalReplicationConnection");
         endStream();
         execute("CREATE_REPLICATION_SLOT " + ident(slotName) + " LOGICAL " + ident(outputPlugin));
     }
 
-    /** CREATE_REPLICATION_SLOT for a physical slot. */
+    /**
+     * Creates a physical slot that reserves WAL at once (psycopg2's {@code create_replication_slot(name)}):
+     * {@code CREATE_REPLICATION_SLOT name PHYSICAL RESERVE_WAL}. An open stream is ended first.
+     *
+     * @param slotName the slot's name
+     * @throws ProgrammingException on a logical replication connection, or for an invalid name
+     * @throws dev.pgreen.errors.PgException the server's error, such as a slot that exists already (42710)
+     */
     public void createReplicationSlot(String slotName) {
         requireType("PHYSICAL", "a physical slot needs a PhysicalReplicationConnection: "
                 + "pass an output plugin for a logical one");
@@ -59,6 +81,13 @@ public class ReplicationCursor extends Cursor {
         execute("CREATE_REPLICATION_SLOT " + ident(slotName) + " PHYSICAL RESERVE_WAL");
     }
 
+    /**
+     * Drops a slot (psycopg2's {@code drop_replication_slot}). An open stream is ended first.
+     *
+     * @param slotName the slot's name
+     * @throws ProgrammingException for an invalid name
+     * @throws dev.pgreen.errors.PgException the server's error, such as an unknown slot (42704)
+     */
     public void dropReplicationSlot(String slotName) {
         endStream();
         execute("DROP_REPLICATION_SLOT " + ident(slotName));
@@ -80,11 +109,31 @@ public class ReplicationCursor extends Cursor {
 
     // ---- the stream ----
 
+    /**
+     * Starts streaming from a slot with the default options (psycopg2's {@code start_replication(slot_name,
+     * decode=...)}).
+     *
+     * @param slotName the slot's name (null for a physical stream without a slot)
+     * @param decode whether payloads are decoded to Strings
+     * @throws ProgrammingException as {@link #startReplication(String, ReplicationOptions)} does
+     * @throws dev.pgreen.errors.PgException the server's error, such as an unknown slot
+     */
     public void startReplication(String slotName, boolean decode) {
         startReplication(slotName, ReplicationOptions.defaults().withDecode(decode));
     }
 
-    /** START_REPLICATION: opens the stream; read it with consumeStream() or, when async, readMessage(). */
+    /**
+     * Starts streaming (psycopg2's {@code start_replication}): sends START_REPLICATION and opens the stream;
+     * read it with {@link #consumeStream} or, on an asynchronous connection, {@link #readMessage()}. An open
+     * stream is ended first.
+     *
+     * @param slotName the slot's name; null only for a physical stream without a slot
+     * @param opts where to start, decoding, plugin options, status interval
+     * @throws ProgrammingException for a logical stream without a slot, plugin options on a physical stream,
+     *     or an invalid name
+     * @throws dev.pgreen.errors.PgException the server's error, such as an unknown slot or an unknown plugin
+     *     option
+     */
     public void startReplication(String slotName, ReplicationOptions opts) {
         Objects.requireNonNull(opts, "opts");
         endStream();
@@ -126,6 +175,15 @@ public class ReplicationCursor extends Cursor {
         lastFeedbackNanos = System.nanoTime();
     }
 
+    /**
+     * Hands every message to {@code consumer}, sending status updates every status interval, until it
+     * throws {@link StopReplication} or the server ends the stream (psycopg2's {@code consume_stream}).
+     *
+     * @param consumer receives the messages; confirms them with {@link #sendFeedback}
+     * @throws StopReplication when the consumer threw it
+     * @throws ProgrammingException on an asynchronous connection, or without a started stream
+     * @throws dev.pgreen.errors.PgException the server's error ending the stream
+     */
     public void consumeStream(Consumer<ReplicationMessage> consumer) {
         consumeStream(consumer, null);
     }
@@ -136,6 +194,12 @@ public class ReplicationCursor extends Cursor {
      * Status updates go out every {@code keepalive} (default: the status
      * interval) and whenever the server asks for one. The stream stays open
      * after StopReplication: consumeStream may be called again.
+     *
+     * @param consumer receives the messages; confirms them with {@link #sendFeedback}
+     * @param keepalive how often a status update goes out, in place of the status interval; null for that
+     * @throws StopReplication when the consumer threw it
+     * @throws ProgrammingException on an asynchronous connection, or without a started stream
+     * @throws dev.pgreen.errors.PgException the server's error ending the stream
      */
     public void consumeStream(Consumer<ReplicationMessage> consumer, Duration keepalive) {
         Objects.requireNonNull(consumer, "consumer");
@@ -166,7 +230,14 @@ public class ReplicationCursor extends Cursor {
         }
     }
 
-    /** The next message if one has arrived, else null (for asynchronous connections; never waits there). */
+    /**
+     * The next message of the stream, if one has arrived (psycopg2's {@code read_message}); for asynchronous
+     * connections, where it never waits: wait on the connection's channel and {@code poll()} between calls.
+     *
+     * @return the message, or null when none is ready
+     * @throws ProgrammingException on a synchronous connection, or without a started stream
+     * @throws dev.pgreen.errors.PgException the server's error ending the stream
+     */
     public ReplicationMessage readMessage() {
         if (!repl.isAsync()) {
             throw new ProgrammingException("readMessage() is for asynchronous connections: use consumeStream()");
@@ -230,7 +301,14 @@ public class ReplicationCursor extends Cursor {
     /**
      * Records the LSNs the consumer has written, flushed and applied (each only
      * moves forward) and sends a status update now when {@code reply} or
-     * {@code force} is set; otherwise the next one goes out on schedule.
+     * {@code force} is set; otherwise the next one goes out on schedule (psycopg2's {@code send_feedback}).
+     * Flush feedback never runs ahead of what the consumer confirmed.
+     *
+     * @param writeLsn the WAL position written to disk by the consumer, or 0 to leave it
+     * @param flushLsn the position flushed to durable storage, or 0
+     * @param applyLsn the position applied, or 0
+     * @param reply whether to ask the server to answer at once (a keepalive); sends the update now
+     * @param force whether to send the update now
      */
     public void sendFeedback(long writeLsn, long flushLsn, long applyLsn, boolean reply, boolean force) {
         this.writeLsn = Math.max(this.writeLsn, writeLsn);
@@ -251,7 +329,12 @@ public class ReplicationCursor extends Cursor {
         }
     }
 
-    /** Confirms everything up to {@code flushLsn} as written, flushed and applied. */
+    /**
+     * Confirms everything up to {@code flushLsn} as written, flushed and applied; the server may then
+     * recycle that WAL. Sent with the next scheduled status update.
+     *
+     * @param flushLsn the position the consumer has durably processed
+     */
     public void sendFeedback(long flushLsn) {
         sendFeedback(flushLsn, flushLsn, flushLsn, false, false);
     }
@@ -301,17 +384,29 @@ public class ReplicationCursor extends Cursor {
         stream = null;
     }
 
-    /** When the last message or keepalive arrived, or null. */
+    /**
+     * When the last message or keepalive arrived (psycopg2's {@code io_timestamp}).
+     *
+     * @return the time, or null before the first
+     */
     public Instant ioTimestamp() {
         return ioTimestamp;
     }
 
-    /** When the last status update was sent, or null before the first. */
+    /**
+     * When the last status update was sent (psycopg2's {@code feedback_timestamp}).
+     *
+     * @return the time, or null before the first
+     */
     public Instant feedbackTimestamp() {
         return feedbackTimestamp;
     }
 
-    /** The highest WAL end position the server has reported. */
+    /**
+     * The highest end of WAL the server has reported (psycopg2's {@code wal_end}).
+     *
+     * @return the LSN, 0 before the first message
+     */
     public long walEnd() {
         return walEnd;
     }

@@ -21,7 +21,11 @@ public final class Loom {
 
     private Loom() {}
 
-    /** The shared {@link VirtualThreadWait} that {@link #install()} registers. */
+    /**
+     * The shared wait {@link #install()} registers.
+     *
+     * @return the shared {@link VirtualThreadWait}
+     */
     public static VirtualThreadWait waitCallback() {
         return WAIT;
     }
@@ -31,7 +35,13 @@ public final class Loom {
         Pgreen.setWaitCallback(WAIT);
     }
 
-    /** Registers the virtual-thread wait for one connection ({@link Connection#setWaitCallback}); returns it. */
+    /**
+     * Registers the virtual-thread wait for one connection ({@link Connection#setWaitCallback}).
+     *
+     * @param <C> the connection's type
+     * @param conn the connection
+     * @return {@code conn}, for chaining
+     */
     public static <C extends Connection> C install(C conn) {
         conn.setWaitCallback(WAIT);
         return conn;
@@ -44,7 +54,11 @@ public final class Loom {
         }
     }
 
-    /** Whether the global wait callback is a {@link VirtualThreadWait}. */
+    /**
+     * Whether the global wait callback is a {@link VirtualThreadWait}.
+     *
+     * @return true after {@link #install()} (or any global registration of a VirtualThreadWait)
+     */
     public static boolean isInstalled() {
         WaitCallback cb = Pgreen.getWaitCallback();
         return cb instanceof VirtualThreadWait;

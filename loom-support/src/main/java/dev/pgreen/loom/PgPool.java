@@ -187,22 +187,48 @@ public final class PgPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the settings of a pool.
+     *
+     * @param dsn what each connection connects to, as {@link dev.pgreen.Pgreen#connect(String)} takes it
+     * @return a builder with the defaults
+     */
     public static Builder builder(String dsn) {
         return new Builder(dsn);
     }
 
-    /** A pool of at most {@code maxSize} connections with the defaults of {@link Builder}. */
+    /**
+     * A pool of at most {@code maxSize} connections with the defaults of {@link Builder}.
+     *
+     * @param dsn what each connection connects to
+     * @param maxSize the most connections open at once
+     * @return the pool
+     * @throws IllegalArgumentException if {@code maxSize} is less than 1
+     */
     public static PgPool create(String dsn, int maxSize) {
         return builder(dsn).maxSize(maxSize).build();
     }
 
+    /**
+     * The pool's name, shown in messages, thread names and its MBean's.
+     *
+     * @return the name given to {@link Builder#name}, or {@code pgreen-pool-<n>}
+     */
     public String name() {
         return name;
     }
 
     // ---- checkout ----
 
-    /** Borrows a connection, waiting at most the pool's acquire timeout. */
+    /**
+     * Borrows a connection, waiting at most the pool's acquire timeout; a virtual thread parks while it waits.
+     *
+     * @return the borrowed connection; close it to give it back
+     * @throws PoolTimeoutException when none became available in time
+     * @throws InterfaceException when the pool is (or gets) closed
+     * @throws OperationalException when the thread is interrupted while waiting, or a connection could not
+     *     be opened
+     */
     public PooledConnection acquire() {
         return acquire(acquireTimeout);
     }
@@ -211,6 +237,8 @@ public final class PgPool implements AutoCloseable {
      * Borrows a connection, waiting at most {@code timeout} for one to be returned
      * or for room to open one.
      *
+     * @param timeout the longest to wait
+     * @return the borrowed connection; close it to give it back
      * @throws PoolTimeoutException   when none became available in time
      * @throws InterfaceException     when the pool is (or gets) closed
      * @throws OperationalException   when the thread is interrupted while waiting (flag restored),
@@ -224,7 +252,15 @@ public final class PgPool implements AutoCloseable {
         return new PooledConnection(this, slot);
     }
 
-    /** Runs {@code work} on a borrowed connection and returns its result; the connection goes back after. */
+    /**
+     * Runs {@code work} on a borrowed connection and returns its result; the connection goes back after,
+     * rolled back if it was left in a transaction.
+     *
+     * @param <T> the result's type
+     * @param work what to do with the connection
+     * @return what {@code work} returned
+     * @throws PoolTimeoutException when no connection became available in time
+     */
     public <T> T withConnection(Function<? super Connection, ? extends T> work) {
         try (PooledConnection pc = acquire()) {
             return work.apply(pc.connection());
@@ -234,6 +270,12 @@ public final class PgPool implements AutoCloseable {
     /**
      * Runs {@code work} in a transaction on a borrowed connection: commits when it returns, rolls
      * back when it throws.
+     *
+     * @param <T> the result's type
+     * @param work what to do in the transaction
+     * @return what {@code work} returned
+     * @throws PoolTimeoutException when no connection became available in time
+     * @throws dev.pgreen.errors.PgException the commit's error, or whatever {@code work} threw
      */
     public <T> T inTransaction(Function<? super Connection, ? extends T> work) {
         try (PooledConnection pc = acquire()) {
@@ -628,6 +670,11 @@ public final class PgPool implements AutoCloseable {
 
     // ---- state and close ----
 
+    /**
+     * A snapshot of the pool's counts, also published over JMX ({@link PoolStatsMXBean}).
+     *
+     * @return the counts as of now
+     */
     public PoolStats stats() {
         lock.lock();
         try {
@@ -637,6 +684,11 @@ public final class PgPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the pool has been closed.
+     *
+     * @return true once {@link #close()} has been called
+     */
     public boolean isClosed() {
         return closed;
     }
@@ -654,6 +706,7 @@ public final class PgPool implements AutoCloseable {
      * sends a cancel request for whatever they are running (so a long statement does
      * not hold the shutdown) and returns false; they are closed when returned.
      *
+     * @param timeout the longest to wait for borrowed connections
      * @return true when every connection of the pool was closed within the timeout
      */
     public boolean close(Duration timeout) {
@@ -777,116 +830,217 @@ public final class PgPool implements AutoCloseable {
             this.dsn = Objects.requireNonNull(dsn, "dsn");
         }
 
-        /** Shown in messages and thread names; never the DSN, which may hold a password. */
+        /**
+         * Shown in messages and thread names; never the DSN, which may hold a password.
+         *
+         * @param name the pool's name
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /** How connections are made ({@code Pgreen.connect(dsn, factory)}); default {@code Connection::new}. */
+        /**
+         * How connections are made ({@code Pgreen.connect(dsn, factory)}); default {@code Connection::new}.
+         *
+         * @param factory makes each connection
+         * @return this builder
+         */
         public Builder connectionFactory(ConnectionFactory<? extends Connection> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
             return this;
         }
 
-        /** The most connections open at once (default 10). */
+        /**
+         * The most connections open at once (default 10).
+         *
+         * @param maxSize the limit, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxSize} is less than 1
+         */
         public Builder maxSize(int maxSize) {
             if (maxSize < 1) throw new IllegalArgumentException("maxSize must be at least 1: " + maxSize);
             this.maxSize = maxSize;
             return this;
         }
 
-        /** Connections kept open even when idle (default 0). */
+        /**
+         * Connections kept open even when idle (default 0).
+         *
+         * @param minIdle how many, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code minIdle} is negative
+         */
         public Builder minIdle(int minIdle) {
             if (minIdle < 0) throw new IllegalArgumentException("minIdle must not be negative: " + minIdle);
             this.minIdle = minIdle;
             return this;
         }
 
-        /** How long {@link PgPool#acquire()} waits (default 30 s). */
+        /**
+         * How long {@link PgPool#acquire()} waits (default 30 s).
+         *
+         * @param timeout the longest wait, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
         public Builder acquireTimeout(Duration timeout) {
             this.acquireTimeout = positive(timeout, "acquireTimeout");
             return this;
         }
 
-        /** Connections older than this are closed when idle or returned (default 30 min; null or zero: never). */
+        /**
+         * Connections older than this are closed when idle or returned (default 30 min; null or zero: never).
+         *
+         * @param maxLifetime the longest life of a connection, or null
+         * @return this builder
+         */
         public Builder maxLifetime(Duration maxLifetime) {
             this.maxLifetime = maxLifetime;
             return this;
         }
 
-        /** Idle connections above minIdle are closed after this long (default 10 min; null or zero: never). */
+        /**
+         * Idle connections above minIdle are closed after this long (default 10 min; null or zero: never).
+         *
+         * @param idleTimeout the longest idle time, or null
+         * @return this builder
+         */
         public Builder idleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
             return this;
         }
 
-        /** A connection idle at least this long runs the validation query before it is handed out (default 1 s; null: never). */
+        /**
+         * A connection idle at least this long runs the validation query before it is handed out (default 1 s; null: never).
+         *
+         * @param validateAfterIdle the idle time after which a connection is checked, or null
+         * @return this builder
+         */
         public Builder validateAfterIdle(Duration validateAfterIdle) {
             this.validateAfterIdle = validateAfterIdle;
             return this;
         }
 
-        /** The time limit of the pool's own statements: validation, rollback and reset on return (default 5 s). */
+        /**
+         * The time limit of the pool's own statements: validation, rollback and reset on return (default 5 s).
+         *
+         * @param timeout the limit, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
         public Builder validationTimeout(Duration timeout) {
             this.validationTimeout = positive(timeout, "validationTimeout");
             return this;
         }
 
-        /** Default {@code SELECT 1}. */
+        /**
+         * The statement that checks a connection before it is handed out (default {@code SELECT 1}).
+         *
+         * @param sql the query
+         * @return this builder
+         */
         public Builder validationQuery(String sql) {
             this.validationQuery = Objects.requireNonNull(sql, "sql");
             return this;
         }
 
-        /** How long {@link PgPool#close()} waits for borrowed connections (default 30 s). */
+        /**
+         * How long {@link PgPool#close()} waits for borrowed connections (default 30 s).
+         *
+         * @param timeout the longest wait
+         * @return this builder
+         */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = Objects.requireNonNull(timeout, "closeTimeout");
             return this;
         }
 
-        /** How often idle connections are checked for the timeouts (default: half the shorter timeout, at most 30 s). */
+        /**
+         * How often idle connections are checked for the timeouts (default: half the shorter timeout, at most 30 s).
+         *
+         * @param period the period, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code period} is not positive
+         */
         public Builder housekeepingPeriod(Duration period) {
             this.housekeepingPeriod = positive(period, "housekeepingPeriod");
             return this;
         }
 
-        /** The autocommit mode of every connection, restored on return (default false, as the driver's). */
+        /**
+         * The autocommit mode of every connection, restored on return (default false, as the driver's).
+         *
+         * @param autocommit true for autocommit
+         * @return this builder
+         */
         public Builder autocommit(boolean autocommit) {
             this.autocommit = autocommit;
             return this;
         }
 
-        /** A statement run, outside any transaction, on every returned connection, e.g. {@code DISCARD ALL}. */
+        /**
+         * A statement run, outside any transaction, on every returned connection, e.g. {@code DISCARD ALL}.
+         *
+         * @param sql the statement, or null for none
+         * @return this builder
+         */
         public Builder resetQuery(String sql) {
             this.resetQuery = sql;
             return this;
         }
 
-        /** The wait callback set on each connection (default {@link Loom#waitCallback()}; null: none, the global one applies). */
+        /**
+         * The wait callback set on each connection (default {@link Loom#waitCallback()}; null: none, the global one applies).
+         *
+         * @param cb the callback, or null
+         * @return this builder
+         */
         public Builder waitCallback(WaitCallback cb) {
             this.waitCallback = cb;
             return this;
         }
 
-        /** Runs on every new connection once it is configured. */
+        /**
+         * Runs on every new connection once it is configured.
+         *
+         * @param configure what to do with a new connection, or null
+         * @return this builder
+         */
         public Builder configure(Consumer<Connection> configure) {
             this.configure = configure;
             return this;
         }
 
-        /** Runs on every returned connection after the rollback; if it throws, the connection is closed. */
+        /**
+         * Runs on every returned connection after the rollback; if it throws, the connection is closed.
+         *
+         * @param reset what to do with a returned connection, or null
+         * @return this builder
+         */
         public Builder reset(Consumer<Connection> reset) {
             this.reset = reset;
             return this;
         }
 
-        /** Whether {@link PgPool#stats()} is published over JMX ({@link PoolStatsMXBean}); default true. */
+        /**
+         * Whether {@link PgPool#stats()} is published over JMX ({@link PoolStatsMXBean}); default true.
+         *
+         * @param register whether to register the MBean
+         * @return this builder
+         */
         public Builder registerMBean(boolean register) {
             this.registerMBean = register;
             return this;
         }
 
+        /**
+         * Opens the pool: {@code minIdle} connections are opened in the background, the statistics MBean
+         * registered.
+         *
+         * @return the pool
+         */
         public PgPool build() {
             return new PgPool(this);
         }

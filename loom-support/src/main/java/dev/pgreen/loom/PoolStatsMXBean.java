@@ -7,24 +7,52 @@ package dev.pgreen.loom;
  * Each getter reads {@link PgPool#stats()}.
  */
 public interface PoolStatsMXBean {
-    /** Connections open or being opened. */
+    /**
+     * Connections open or being opened (idle, borrowed and connecting).
+     *
+     * @return the count
+     */
     int getSize();
 
-    /** Connections waiting in the pool. */
+    /**
+     * Connections waiting in the pool.
+     *
+     * @return the count
+     */
     int getIdle();
 
-    /** Connections checked out. */
+    /**
+     * Connections checked out.
+     *
+     * @return the count
+     */
     int getBorrowed();
 
-    /** Callers waiting for a connection. */
+    /**
+     * Callers waiting for a connection.
+     *
+     * @return the count
+     */
     int getPending();
 
-    /** The bound on the size. */
+    /**
+     * The bound on the size.
+     *
+     * @return the pool's {@code maxSize}
+     */
     int getMaxSize();
 
-    /** Connections opened since the pool was created. */
+    /**
+     * Connections opened since the pool was created.
+     *
+     * @return the count
+     */
     long getOpened();
 
-    /** Connections closed since the pool was created. */
+    /**
+     * Connections closed since the pool was created (retired, broken or at close).
+     *
+     * @return the count
+     */
     long getClosed();
 }

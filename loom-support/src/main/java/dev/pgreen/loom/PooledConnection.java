@@ -32,7 +32,12 @@ public final class PooledConnection implements AutoCloseable {
         this.slot = slot;
     }
 
-    /** The borrowed connection. */
+    /**
+     * The borrowed connection.
+     *
+     * @return the connection, the pool's until returned
+     * @throws InterfaceException once the connection was returned
+     */
     public Connection connection() {
         if (returned.get()) {
             throw new InterfaceException("the pooled connection was already returned to " + pool);
@@ -40,15 +45,31 @@ public final class PooledConnection implements AutoCloseable {
         return slot.conn;
     }
 
-    /** {@code connection().cursor()}. */
+    /**
+     * A client-side cursor on the borrowed connection: {@code connection().cursor()}.
+     *
+     * @return a new cursor
+     * @throws InterfaceException once the connection was returned
+     */
     public Cursor cursor() {
         return connection().cursor();
     }
 
+    /**
+     * Commits the borrowed connection's transaction: {@code connection().commit()}.
+     *
+     * @throws InterfaceException once the connection was returned
+     * @throws dev.pgreen.errors.PgException the server's error
+     */
     public void commit() {
         connection().commit();
     }
 
+    /**
+     * Rolls the borrowed connection's transaction back: {@code connection().rollback()}.
+     *
+     * @throws InterfaceException once the connection was returned
+     */
     public void rollback() {
         connection().rollback();
     }
@@ -68,6 +89,11 @@ public final class PooledConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the connection was given back.
+     *
+     * @return true after {@link #close()} or {@link #discard()}
+     */
     public boolean isReturned() {
         return returned.get();
     }

@@ -35,6 +35,10 @@ public class VirtualThreadWait extends PollingWait {
     private final SelectWait platformWait = new SelectWait();
     private final boolean parkAnyThread;
 
+    /**
+     * The wait; {@link Loom#waitCallback()} is a shared one, and one is all a program needs (it keeps no
+     * state per connection).
+     */
     public VirtualThreadWait() {
         this(false);
     }

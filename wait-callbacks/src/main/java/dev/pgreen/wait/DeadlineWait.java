@@ -15,10 +15,17 @@ public class DeadlineWait extends SelectWait {
 
     private final Duration budget;
 
+    /** A wait with a budget of {@link #DEFAULT_BUDGET} per operation. */
     public DeadlineWait() {
         this(DEFAULT_BUDGET);
     }
 
+    /**
+     * A wait with a budget per operation.
+     *
+     * @param budget how long one operation may wait before its statement is cancelled
+     * @throws IllegalArgumentException if {@code budget} is not positive
+     */
     public DeadlineWait(Duration budget) {
         this.budget = Objects.requireNonNull(budget, "budget");
         if (budget.isNegative() || budget.isZero()) {
@@ -26,6 +33,11 @@ public class DeadlineWait extends SelectWait {
         }
     }
 
+    /**
+     * The budget of one operation.
+     *
+     * @return how long an operation may wait before its statement is cancelled
+     */
     public Duration budget() {
         return budget;
     }

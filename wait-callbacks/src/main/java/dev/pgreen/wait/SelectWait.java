@@ -19,6 +19,10 @@ import java.time.Duration;
  * of blocking its carrier.
  */
 public class SelectWait extends PollingWait {
+    /** The wait; it keeps no state of its own, so one can serve every connection. */
+    public SelectWait() {
+    }
+
     @Override
     protected void waitFor(Connection conn, SelectableChannel channel, PollState state, Duration timeout) {
         selectOn(conn, channel, state, timeout);
