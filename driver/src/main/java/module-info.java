@@ -20,6 +20,8 @@ module dev.pgreen {
     requires transitive java.sql;
     // TCP keepalive settings (keepalives_idle, _interval, _count) and requirepeer's SO_PEERCRED.
     requires jdk.net;
+    // verify-full reads the server certificate's subject CN as an LDAP name (RFC 4514), as OpenSSL does.
+    requires java.naming;
 
     exports dev.pgreen;
     exports dev.pgreen.adapt;
