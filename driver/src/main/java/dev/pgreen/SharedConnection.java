@@ -71,7 +71,7 @@ import java.util.concurrent.locks.LockSupport;
  * (its operations wait for the I/O thread's turn). Session state (SET, LISTEN,
  * temporary tables) is shared by every caller: keep it out of shared statements.
  */
-public final class SharedConnection {
+public final class SharedConnection implements AutoCloseable {
     /** Statements prepared per connection by their SQL; past this, statements are parsed each time. */
     private static final int PREPARED_LIMIT = 256;
     /** Result shapes kept per connection (a described cursor each); past this, shapes are described each time. */
@@ -83,6 +83,8 @@ public final class SharedConnection {
     private final Runnable onAnswered;
     /** Whether an I/O thread runs (or is starting): set by the submitter that starts it, cleared as it ends. */
     private final AtomicBoolean driving = new AtomicBoolean();
+    /** {@link #close()} was called: the I/O thread closes the connection as it ends. */
+    private volatile boolean closeWhenDone;
     /** Statements sent and not answered yet, in the order of the wire; guarded by the transport's I/O lock. */
     private final ArrayDeque<Statement> inFlight = new ArrayDeque<>();
     /** Statements in flight, readable without the lock. */
@@ -256,6 +258,29 @@ public final class SharedConnection {
             }
             driving.set(false);
         } while (transport.readIo(() -> !inFlight.isEmpty()) && driving.compareAndSet(false, true));
+        if (closeWhenDone) {
+            conn.close();
+        }
+    }
+
+    /**
+     * Takes no more statements and closes the connection: at once when
+     * statements are in flight (they fail with an {@link OperationalException}),
+     * else as {@link Connection#close()} does, with a Terminate, once the I/O
+     * thread (if one still runs) has ended. Any thread; idempotent.
+     */
+    @Override
+    public void close() {
+        int left = transport.readIo(() -> {
+            if (broken == null) {
+                broken = new InterfaceException("the shared connection is closed");
+            }
+            return inFlight.size();
+        });
+        closeWhenDone = true;
+        if (left > 0 || !driving.get()) {
+            conn.close();
+        }
     }
 
     /** The connection failed or was closed: every statement in flight fails with it, and no more are taken. */

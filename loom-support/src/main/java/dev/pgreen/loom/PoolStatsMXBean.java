@@ -27,4 +27,10 @@ public interface PoolStatsMXBean {
 
     /** Connections closed since the pool was created. */
     long getClosed();
+
+    /** Connections serving one-shot statements ({@code execute}, {@code executePrepared}). */
+    int getShared();
+
+    /** One-shot statements in flight. */
+    int getInFlight();
 }
