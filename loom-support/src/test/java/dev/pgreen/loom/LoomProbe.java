@@ -7,6 +7,7 @@ import pincontrol.PinControl;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the child JVMs of {@link GreennessTest} run, with their own JVM flags
@@ -39,7 +40,7 @@ public final class LoomProbe {
                 Pgreen.setWaitCallback(new SelectWait());
                 System.out.println("control-selectwait " + Workloads.w7(dsn, 4, 0.5));
             }
-            case "w3-jfr" -> System.out.println(w3WithJfr(dsn, Path.of(args[1]), 3000, 5));
+            case "w3-jfr" -> w3WithJfr(dsn, Path.of(args[1]), 3000, 5).forEach(System.out::println);
             default -> {
                 System.err.println("unknown mode " + args[0]);
                 System.exit(2);
@@ -51,18 +52,26 @@ public final class LoomProbe {
 
     /**
      * The W3 shape (pool of 16) with jdk.VirtualThreadPinned recorded at threshold 0
-     * with stack traces, plus the positive control; the recording is dumped to {@code out}.
+     * with stack traces, plus the positive control (once: it pins in a class
+     * initializer); the recording is dumped to {@code out}. Runs the shape twice:
+     * on borrowed connections, then as one-shot statements multiplexed 64 deep per
+     * connection (where the connections' I/O threads are virtual threads too).
      */
-    static Workloads.W3Result w3WithJfr(String dsn, Path out, int tasks, int queriesPerTask) throws Exception {
+    static List<Workloads.W3Result> w3WithJfr(String dsn, Path out, int tasks, int queriesPerTask) throws Exception {
         Workloads.createAccounts(dsn);
+        // Classes load and initialize outside the recording: a virtual thread waiting for another's class
+        // initializer or class loading lock is pinned once, by the JDK, with whatever called it on the stack.
+        Workloads.w3(dsn, 50, 1, 16);
+        Workloads.w3(dsn, 50, 1, 16, 64);
         try (Recording recording = new Recording()) {
             recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
             recording.start();
-            Workloads.W3Result result = Workloads.w3(dsn, tasks, queriesPerTask, 16);
+            Workloads.W3Result borrowed = Workloads.w3(dsn, tasks, queriesPerTask, 16);
+            Workloads.W3Result multiplexed = Workloads.w3(dsn, tasks, queriesPerTask, 16, 64);
             Thread.ofVirtual().start(PinControl::touch).join();
             recording.stop();
             recording.dump(out);
-            return result;
+            return List.of(borrowed, multiplexed);
         }
     }
 }
