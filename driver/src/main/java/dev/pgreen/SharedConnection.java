@@ -2,6 +2,7 @@ package dev.pgreen;
 
 import dev.pgreen.adapt.QueryFormatter;
 import dev.pgreen.adapt.ServerParameters;
+import dev.pgreen.errors.DataException;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.PgException;
@@ -180,6 +181,10 @@ public final class SharedConnection implements AutoCloseable {
     private Reply send(Reply reply) {
         if (reply.sql.isBlank()) {
             throw new ProgrammingException("can't execute an empty query");
+        }
+        if (reply.sql.indexOf('\0') >= 0) {
+            // Refused before any byte is encoded: a message cut short would desynchronise every caller's stream.
+            throw new DataException("a query cannot contain NUL (0x00) characters: PostgreSQL text cannot hold them");
         }
         if (!driving.get()) {
             probe();

@@ -77,6 +77,9 @@ class SharedConnectionTest {
             assertEquals(2, shared.submit("INSERT INTO sh_counts VALUES (1), (2)").await().rowCount());
             assertEquals(2, shared.submitPrepared("UPDATE sh_counts SET id = id + %(d)s", java.util.Map.of("d", 1))
                     .await().rowCount());
+            assertThrows(DataException.class, () -> shared.submitPrepared("SELECT 1 -- \0"));
+            assertThrows(ProgrammingException.class, () -> shared.submit(" "));
+            assertEquals(1, shared.submit("SELECT 1").await().one().get(0), "nothing half-sent before");
         }
     }
 
