@@ -29,6 +29,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A connection pool for virtual threads (and platform threads): at most
@@ -449,37 +450,15 @@ public final class PgPool implements AutoCloseable {
                 return w;
             }
             sharedWaiters.addLast(w);
-            sharedPending = sharedWaiters.size();
+            pendingChangedLocked();
             // Room freed since the check above was seen by nobody: answered() reads sharedPending without the lock.
             serveSharedWaitersLocked();
-            try {
-                while (!w.done) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        sharedWaiters.remove(w);
-                        sharedPending = sharedWaiters.size();
-                        throw new PoolTimeoutException("pool '" + name + "': no room to send a statement within "
-                                + acquireTimeout.toMillis() + " ms (" + shared.size() + " connections with "
-                                + inFlightLocked() + " statements in flight, at most " + pipeliningLimit
-                                + " each; " + borrowed.size() + " borrowed; " + sharedWaiters.size()
-                                + " other callers waiting)");
-                    }
-                    w.ready.awaitNanos(left);
-                }
-            } catch (InterruptedException e) {
-                if (w.done) {
-                    giveBackSharedLocked(w);
-                } else {
-                    sharedWaiters.remove(w);
-                    sharedPending = sharedWaiters.size();
-                }
-                Thread.currentThread().interrupt();
-                throw new OperationalException("interrupted while waiting for room to send a statement to pool '"
-                        + name + "': it did not run", e);
-            }
-            if (w.poolClosed) {
-                throw closedException();
-            }
+            awaitServedLocked(w, sharedWaiters, deadline,
+                    () -> "pool '" + name + "': no room to send a statement within " + acquireTimeout.toMillis()
+                            + " ms (" + shared.size() + " connections with " + inFlightLocked()
+                            + " statements in flight, at most " + pipeliningLimit + " each; " + borrowed.size()
+                            + " borrowed; " + sharedWaiters.size() + " other callers waiting)",
+                    "interrupted while waiting for room to send a statement to pool '" + name + "': it did not run");
             return w;
         } finally {
             lock.unlock();
@@ -530,20 +509,7 @@ public final class PgPool implements AutoCloseable {
             w.done = true;
             w.ready.signal();
         }
-        sharedPending = sharedWaiters.size();
-    }
-
-    /** What an interrupted one-shot caller had been given goes back. */
-    private void giveBackSharedLocked(Waiter w) {
-        if (w.unit) {
-            int n = w.slot.load.decrementAndGet();
-            if (n == 0) {
-                w.slot.quietSince = System.nanoTime();
-            }
-            answeredLocked(w.slot, n);
-        } else {
-            giveBackLocked(w);
-        }
+        pendingChangedLocked();
     }
 
     /**
@@ -678,44 +644,67 @@ public final class PgPool implements AutoCloseable {
             }
             Waiter w = new Waiter(lock.newCondition());
             waiters.addLast(w);
-            acquirePending = waiters.size();
+            pendingChangedLocked();
             // One-shot statements could keep every connection busy for ever: one drains for the waiters.
             handOverSharedLocked();
-            try {
-                while (!w.done) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        waiters.remove(w);
-                        acquirePending = waiters.size();
-                        throw new PoolTimeoutException("pool '" + name + "': no connection available within "
-                                + timeout.toMillis() + " ms (" + borrowed.size() + " of " + maxSize
-                                + " in use, " + waiters.size() + " other callers waiting)");
-                    }
-                    w.ready.awaitNanos(left);
-                }
-            } catch (InterruptedException e) {
-                if (w.done) {
-                    giveBackLocked(w);
-                } else {
-                    waiters.remove(w);
-                    acquirePending = waiters.size();
-                }
-                Thread.currentThread().interrupt();
-                throw new OperationalException("interrupted while waiting for a connection from pool '" + name + "'",
-                        e);
-            }
-            if (w.poolClosed) {
-                throw closedException();
-            }
+            awaitServedLocked(w, waiters, deadline,
+                    () -> "pool '" + name + "': no connection available within " + timeout.toMillis() + " ms ("
+                            + borrowed.size() + " of " + maxSize + " in use, " + waiters.size()
+                            + " other callers waiting)",
+                    "interrupted while waiting for a connection from pool '" + name + "'");
             return w.slot;
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Waits, the lock held, until {@code w} is served from {@code queue}. Past the
+     * deadline, or on interrupt (flag restored), it leaves the queue and fails; what
+     * it had been given meanwhile goes to the next in line.
+     */
+    private void awaitServedLocked(Waiter w, ArrayDeque<Waiter> queue, long deadline, Supplier<String> timedOut,
+            String interrupted) {
+        try {
+            while (!w.done) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    queue.remove(w);
+                    pendingChangedLocked();
+                    throw new PoolTimeoutException(timedOut.get());
+                }
+                w.ready.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            if (w.done) {
+                giveBackLocked(w);
+            } else {
+                queue.remove(w);
+                pendingChangedLocked();
+            }
+            Thread.currentThread().interrupt();
+            throw new OperationalException(interrupted, e);
+        }
+        if (w.poolClosed) {
+            throw closedException();
+        }
+    }
+
+    /** The queues' lengths for the paths that read them without the lock. */
+    private void pendingChangedLocked() {
+        acquirePending = waiters.size();
+        sharedPending = sharedWaiters.size();
+    }
+
     /** What an interrupted waiter had been given goes to the next in line. */
     private void giveBackLocked(Waiter w) {
-        if (w.slot != null) {
+        if (w.unit) {
+            int n = w.slot.load.decrementAndGet();
+            if (n == 0) {
+                w.slot.quietSince = System.nanoTime();
+            }
+            answeredLocked(w.slot, n);
+        } else if (w.slot != null) {
             borrowed.remove(w.slot);
             offerLocked(w.slot);
         } else if (w.mayOpen) {
@@ -936,7 +925,7 @@ public final class PgPool implements AutoCloseable {
     private void offerLocked(Slot s) {
         Waiter w = waiters.pollFirst();
         if (w != null) {
-            acquirePending = waiters.size();
+            pendingChangedLocked();
             w.slot = s;
             w.done = true;
             borrowed.add(s);
@@ -959,7 +948,7 @@ public final class PgPool implements AutoCloseable {
         if (size < maxSize) {
             Waiter w = waiters.pollFirst();
             if (w != null) {
-                acquirePending = waiters.size();
+                pendingChangedLocked();
                 size++;
                 w.mayOpen = true;
                 w.done = true;
@@ -1110,14 +1099,13 @@ public final class PgPool implements AutoCloseable {
                     w.ready.signal();
                 }
                 waiters.clear();
-                acquirePending = 0;
                 for (Waiter w : sharedWaiters) {
                     w.poolClosed = true;
                     w.done = true;
                     w.ready.signal();
                 }
                 sharedWaiters.clear();
-                sharedPending = 0;
+                pendingChangedLocked();
                 // Each is closed once its statements in flight are answered (at once when there are none).
                 for (Slot s : List.copyOf(shared)) {
                     retireLocked(s, Retire.CLOSE);

@@ -27,14 +27,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import static dev.pgreen.loom.LoomTesting.LIMIT;
 import static dev.pgreen.loom.LoomTesting.connect;
+import static dev.pgreen.loom.LoomTesting.eventually;
+import static dev.pgreen.loom.LoomTesting.get;
 import static dev.pgreen.loom.LoomTesting.terminate;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -69,18 +69,6 @@ class PgPoolOneShotTest {
     private PgPool.Builder pool(int size, int limit) {
         return PgPool.builder(server.dsn()).maxSize(size).pipeliningLimit(limit)
                 .acquireTimeout(Duration.ofSeconds(20));
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "never happened: " + what);
-            LoomTesting.sleep(2);
-        }
-    }
-
-    private static <T> T get(Future<T> f) throws Exception {
-        return f.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Runs {@code call} on a virtual thread; its outcome (a value or the exception) completes the future. */
