@@ -152,6 +152,14 @@ public class Connection implements AutoCloseable {
 
     /** Waits until nothing in flight holds the caller up: the single place every wait goes through. */
     private void await() {
+        await(false);
+    }
+
+    /**
+     * {@link #await()}; {@code shared} when other threads add statements meanwhile
+     * ({@link SharedConnection}'s I/O thread), so some may be in flight again once the callback returns.
+     */
+    void await(boolean shared) {
         try {
             PollState first = advance();
             WaitCallback cb = registeredWaitCallback();
@@ -163,7 +171,7 @@ public class Connection implements AutoCloseable {
                 } else {
                     BlockingWait.INSTANCE.awaitFrom(this, first);
                 }
-                if (connecting != null || core.isBusy()) {
+                if (connecting != null || (!shared && core.isBusy())) {
                     throw new InterfaceException("the wait callback returned before the operation completed");
                 }
             }
@@ -1981,6 +1989,11 @@ public class Connection implements AutoCloseable {
 
     TypeRegistry types() {
         return types;
+    }
+
+    /** The socket layer, for {@link SharedConnection}, which submits statements under its I/O lock. */
+    Transport transport() {
+        return transport;
     }
 
     @Override

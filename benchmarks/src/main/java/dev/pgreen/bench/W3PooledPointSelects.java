@@ -6,6 +6,11 @@ import dev.pgreen.Cursor;
 import dev.pgreen.loom.Loom;
 import dev.pgreen.loom.PgPool;
 import dev.pgreen.loom.PooledConnection;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,17 +21,29 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * W3: 10,000 virtual threads (W3p: 16 platform threads) over a pool of 16
  * connections, each task 10 point selects on pgbench_accounts by a random aid
  * on one borrowed connection. Latency is per select, the pool wait excluded.
+ *
+ * <p>Beside them, the one-shot way: each select is a call on the pool itself,
+ * which multiplexes the statements of many tasks on each connection (pgreen's
+ * {@code PgPool.executePrepared} with {@code pipeliningLimit}, vertx-pg-client's
+ * pool with {@code pipeliningLimit}, a virtual thread blocking on its future).
+ * There the latency of a select includes its wait for room on a connection:
+ * with 10,000 callers it is mostly queueing (Little's law), not comparable to
+ * the borrowed-connection figures.
  */
 final class W3PooledPointSelects implements Workload {
     static final int TASKS = 10_000;
     static final int QUERIES_PER_TASK = 10;
     static final int POOL = 16;
     private static final int ACCOUNTS = 1_000_000;
+    /** Statements in flight per connection for the multiplexed pools (vertx-pg-client's default). */
+    static final int PIPELINING_LIMIT = 256;
+    private static final String SELECT = "SELECT abalance FROM pgbench_accounts WHERE aid = %s";
 
     private final boolean virtualThreads;
 
@@ -69,12 +86,25 @@ final class W3PooledPointSelects implements Workload {
                     for (int q = 0; q < QUERIES_PER_TASK; q++) {
                         long t0 = System.nanoTime();
                         int aid = randomAid();
-                        if (cur.executePrepared("SELECT abalance FROM pgbench_accounts WHERE aid = %s", aid)
+                        if (cur.executePrepared(SELECT, aid)
                                 .fetchOne() == null) {
                             throw new IllegalStateException("no account " + aid);
                         }
                         latencies[offset + q] = System.nanoTime() - t0;
                     }
+                }
+            });
+        }), subject("pgreen multiplexed pool", servers, () -> {
+            PgPool pool = PgPool.builder(servers.dsn()).maxSize(POOL).pipeliningLimit(PIPELINING_LIMIT)
+                    .waitCallback(Loom.waitCallback()).build();
+            return new Pool(pool::close, (latencies, offset) -> {
+                for (int q = 0; q < QUERIES_PER_TASK; q++) {
+                    long t0 = System.nanoTime();
+                    int aid = randomAid();
+                    if (pool.executePrepared(SELECT, aid).one() == null) {
+                        throw new IllegalStateException("no account " + aid);
+                    }
+                    latencies[offset + q] = System.nanoTime() - t0;
                 }
             });
         }), subject("pgjdbc HikariCP", servers, () -> {
@@ -100,7 +130,38 @@ final class W3PooledPointSelects implements Workload {
                     }
                 }
             });
+        }), subject("vertx-pg-client pipelined pool", servers, () -> {
+            Vertx vertx = Vertx.vertx();
+            PgConnectOptions options = new PgConnectOptions().setHost(servers.host()).setPort(servers.port())
+                    .setDatabase(servers.database()).setUser(servers.user()).setPipeliningLimit(PIPELINING_LIMIT)
+                    .setCachePreparedStatements(true);
+            if (servers.password() != null) {
+                options.setPassword(servers.password());
+            }
+            io.vertx.sqlclient.Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(POOL))
+                    .connectingTo(options).using(vertx).build();
+            String sql = SELECT.replace("%s", "$1");
+            return new Pool(() -> {
+                pool.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }, (latencies, offset) -> {
+                for (int q = 0; q < QUERIES_PER_TASK; q++) {
+                    long t0 = System.nanoTime();
+                    int aid = randomAid();
+                    if (pool.preparedQuery(sql).execute(Tuple.of(aid)).toCompletionStage().toCompletableFuture()
+                            .get().size() != 1) {
+                        throw new IllegalStateException("no account " + aid);
+                    }
+                    latencies[offset + q] = System.nanoTime() - t0;
+                }
+            });
         }));
+    }
+
+    /** The borrowed-connection peer (pgjdbc + HikariCP) against PgPool, vertx's pipelined pool against pgreen's. */
+    @Override
+    public int pgreenCounterpart(int peerSubject) {
+        return peerSubject == 3 ? 1 : 0;
     }
 
     private record Pool(AutoCloseable closer, Task query) {}

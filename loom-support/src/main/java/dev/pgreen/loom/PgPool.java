@@ -3,7 +3,10 @@ package dev.pgreen.loom;
 import dev.pgreen.Connection;
 import dev.pgreen.ConnectionFactory;
 import dev.pgreen.Cursor;
+import dev.pgreen.ConnectInfo;
 import dev.pgreen.Pgreen;
+import dev.pgreen.Result;
+import dev.pgreen.SharedConnection;
 import dev.pgreen.TransactionStatus;
 import dev.pgreen.WaitCallback;
 import dev.pgreen.errors.InterfaceException;
@@ -17,12 +20,16 @@ import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A connection pool for virtual threads (and platform threads): at most
@@ -84,6 +91,9 @@ public final class PgPool implements AutoCloseable {
     private final WaitCallback waitCallback;
     private final Consumer<Connection> configure;
     private final Consumer<Connection> reset;
+    private final int pipeliningLimit;
+    private final Duration statementTimeout;
+    private final ThreadFactory ioThreads;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
@@ -92,6 +102,19 @@ public final class PgPool implements AutoCloseable {
     /** Callers waiting for a connection, in arrival order. */
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final Set<Slot> borrowed = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** {@code waiters.size()}, readable without the lock. */
+    private volatile int acquirePending;
+    /**
+     * Connections serving one-shot statements ({@link #execute}, {@link #executePrepared}), those
+     * draining to be closed or handed over included. Guarded by lock.
+     */
+    private final Set<Slot> shared = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Those of {@link #shared} that take more statements: read without the lock, replaced under it. */
+    private volatile Slot[] sharing = new Slot[0];
+    /** Callers of the one-shot methods waiting for room to send their statement, in arrival order. */
+    private final ArrayDeque<Waiter> sharedWaiters = new ArrayDeque<>();
+    /** {@code sharedWaiters.size()}, readable without the lock. */
+    private volatile int sharedPending;
     /** Connections open or being opened: idle + borrowed + connecting. Guarded by lock. */
     private int size;
     private long opened;
@@ -104,6 +127,17 @@ public final class PgPool implements AutoCloseable {
         final Connection conn;
         final long createdAt;
         long idleSince;
+        /** Made the first time the connection serves one-shot statements, and kept (its prepared statements). */
+        SharedConnection sharedConn;
+        /**
+         * One-shot statements holding a unit of this connection's pipelining limit (reserved, or sent and
+         * not answered); -1 while the connection is not serving them, which no reservation can pass.
+         */
+        final AtomicInteger load = new AtomicInteger(-1);
+        /** Takes no more statements: once the last is answered, closed (or handed over); written under lock. */
+        volatile Retire retire;
+        /** When {@link #load} last fell to 0 (System.nanoTime). */
+        volatile long quietSince;
 
         Slot(Connection conn, long createdAt) {
             this.conn = conn;
@@ -111,6 +145,9 @@ public final class PgPool implements AutoCloseable {
             this.idleSince = createdAt;
         }
     }
+
+    /** What becomes of a connection that stops serving one-shot statements, once they are all answered. */
+    private enum Retire { CLOSE, HAND_OVER }
 
     /** A queued caller; its fields are guarded by the pool's lock. */
     private static final class Waiter {
@@ -122,6 +159,8 @@ public final class PgPool implements AutoCloseable {
         boolean mayOpen;
         /** ...or told the pool closed. */
         boolean poolClosed;
+        /** For a one-shot caller: {@code slot} serves one-shot statements and holds a unit reserved for it. */
+        boolean unit;
 
         Waiter(Condition ready) {
             this.ready = ready;
@@ -146,6 +185,9 @@ public final class PgPool implements AutoCloseable {
         this.waitCallback = b.waitCallback;
         this.configure = b.configure;
         this.reset = b.reset;
+        this.pipeliningLimit = b.pipeliningLimit;
+        this.statementTimeout = b.statementTimeout;
+        this.ioThreads = Thread.ofVirtual().name(name + "-io-", 0).factory();
         long period = b.housekeepingPeriod != null ? b.housekeepingPeriod.toNanos() : defaultHousekeepingPeriod();
         this.housekeeper = Thread.ofVirtual().name(name + "-housekeeper").unstarted(() -> housekeep(period));
         this.mbeanName = b.registerMBean ? registerMBean() : null;
@@ -168,6 +210,8 @@ public final class PgPool implements AutoCloseable {
                 public int getMaxSize() { return stats().maxSize(); }
                 public long getOpened() { return stats().opened(); }
                 public long getClosed() { return stats().closed(); }
+                public int getShared() { return stats().shared(); }
+                public int getInFlight() { return stats().inFlight(); }
             };
             java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(bean, on);
             return on;
@@ -286,6 +330,335 @@ public final class PgPool implements AutoCloseable {
         }
     }
 
+    // ---- one-shot statements ----
+
+    /**
+     * Runs one statement with {@code %s} placeholders as a server-side prepared
+     * statement ({@link Cursor#executePrepared(String, Object...)}) on a connection
+     * of the pool, in a transaction of its own as in autocommit, and returns its
+     * whole result; the caller never holds a connection. With a
+     * {@linkplain Builder#pipeliningLimit pipelining limit} above 1, statements of
+     * many callers share a connection, several in flight at once.
+     *
+     * <p>A failing statement raises the server's error for its caller only. An
+     * interrupt before the statement is sent (while it waits for room) raises
+     * {@link OperationalException} and nothing runs; after, the statement runs to
+     * its end on the server, its result is dropped, and {@link OperationalException}
+     * says so (no cancel request is sent: it could stop another caller's statement).
+     * Bound statements with {@link Builder#statementTimeout}.
+     *
+     * @throws PoolTimeoutException when there was no room to send it within the acquire timeout
+     * @throws InterfaceException   when the pool is (or gets) closed before it is sent
+     * @throws OperationalException when the connection is lost while it is in flight (the pool replaces it)
+     */
+    public Result executePrepared(String sql, Object... args) {
+        return oneShot(sc -> sc.submitPrepared(sql, args));
+    }
+
+    /** {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders. */
+    public Result executePrepared(String sql, Map<String, ?> args) {
+        return oneShot(sc -> sc.submitPrepared(sql, args));
+    }
+
+    /**
+     * {@link #executePrepared(String, Object...)} with the arguments merged into
+     * the SQL client-side ({@link Cursor#execute(String, Object...)}: a simple
+     * query, which may hold several statements, the last one's result returned).
+     */
+    public Result execute(String sql, Object... args) {
+        return oneShot(sc -> sc.submit(sql, args));
+    }
+
+    /** {@link #execute(String, Object...)} with {@code %(name)s} placeholders. */
+    public Result execute(String sql, Map<String, ?> args) {
+        return oneShot(sc -> sc.submit(sql, args));
+    }
+
+    private Result oneShot(Function<SharedConnection, SharedConnection.Reply> send) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new OperationalException("interrupted before the statement was sent to pool '" + name
+                    + "': it did not run");
+        }
+        long start = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            Slot s = reserve(start);
+            SharedConnection.Reply reply;
+            try {
+                reply = send.apply(s.sharedConn);
+            } catch (RuntimeException e) {
+                // Nothing was sent: the unit goes back; a connection found dead is replaced and the call goes on.
+                boolean broken = s.sharedConn.isBroken();
+                answered(s);
+                if (broken && attempt < maxSize) {
+                    continue;
+                }
+                throw e;
+            }
+            return reply.await();
+        }
+    }
+
+    /** A connection with a unit of room reserved on it for one statement, opening one when the pool may grow. */
+    private Slot reserve(long start) {
+        Slot s = reserveQuickly();
+        if (s != null) {
+            return s;
+        }
+        Waiter grant = reserveOrWait(start);
+        if (grant.unit) {
+            return grant.slot;
+        }
+        // An idle connection (validated like any checkout) or room to open one: it starts serving one-shot statements.
+        Slot fresh = grant.slot == null ? openBorrowed() : checkOut(grant.slot);
+        if (fresh.sharedConn == null) {
+            try {
+                fresh.sharedConn = new SharedConnection(fresh.conn, ioThreads, () -> answered(fresh));
+            } catch (RuntimeException | Error e) {
+                release(fresh, true);
+                throw e;
+            }
+        }
+        lock.lock();
+        try {
+            borrowed.remove(fresh);
+            if (!closed) {
+                fresh.retire = null;
+                fresh.load.set(1);
+                shared.add(fresh);
+                sharing = with(sharing, fresh);
+                serveSharedWaitersLocked();
+                return fresh;
+            }
+            size--;
+            closedCount++;
+            roomFreedLocked();
+        } finally {
+            lock.unlock();
+        }
+        closeQuietly(fresh.conn);
+        throw closedException();
+    }
+
+    /**
+     * Without the lock: a unit on the least loaded connection that serves
+     * one-shot statements, unless callers queue for room (they come first) or
+     * every connection is busy while the pool could grow (the lock decides).
+     */
+    private Slot reserveQuickly() {
+        for (int attempt = 0; attempt < 4 && sharedPending == 0; attempt++) {
+            Slot[] candidates = sharing;
+            Slot best = leastLoaded(candidates);
+            if (best == null) {
+                return null;
+            }
+            int n = best.load.get();
+            if (n < 0 || n >= pipeliningLimit || (n > 0 && candidates.length < maxSize)) {
+                return null;
+            }
+            if (best.load.compareAndSet(n, n + 1)) {
+                return best;
+            }
+        }
+        return null;
+    }
+
+    /** The connection with the fewest statements in flight; ties go to a random one, so callers spread. */
+    private static Slot leastLoaded(Slot[] candidates) {
+        Slot best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        int from = candidates.length < 2 ? 0 : ThreadLocalRandom.current().nextInt(candidates.length);
+        for (int i = 0; i < candidates.length; i++) {
+            Slot s = candidates[(from + i) % candidates.length];
+            int n = s.load.get();
+            if (n >= 0 && n < bestLoad) {
+                best = s;
+                bestLoad = n;
+                if (n == 0) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Under the lock: room on a connection, else an idle one or room to open one, else a wait in line. */
+    private Waiter reserveOrWait(long start) {
+        long deadline = start + saturatedNanos(acquireTimeout);
+        lock.lock();
+        try {
+            ensureOpen();
+            Waiter w = new Waiter(lock.newCondition());
+            if (sharedWaiters.isEmpty() && grantLocked(w)) {
+                return w;
+            }
+            sharedWaiters.addLast(w);
+            pendingChangedLocked();
+            // Room freed since the check above was seen by nobody: answered() reads sharedPending without the lock.
+            serveSharedWaitersLocked();
+            awaitServedLocked(w, sharedWaiters, deadline,
+                    () -> "pool '" + name + "': no room to send a statement within " + acquireTimeout.toMillis()
+                            + " ms (" + shared.size() + " connections with " + inFlightLocked()
+                            + " statements in flight, at most " + pipeliningLimit + " each; " + borrowed.size()
+                            + " borrowed; " + sharedWaiters.size() + " other callers waiting)",
+                    "interrupted while waiting for room to send a statement to pool '" + name + "': it did not run");
+            return w;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fills in what {@code w} may use, if anything: a unit on an idle serving
+     * connection, else (when no {@link #acquire()} caller waits) an idle connection
+     * or room to open one, else a unit on the least loaded below the limit.
+     */
+    private boolean grantLocked(Waiter w) {
+        for (;;) {
+            Slot best = leastLoaded(sharing);
+            int n = best == null ? Integer.MAX_VALUE : best.load.get();
+            if (n > 0 && waiters.isEmpty()) {
+                Slot s = idle.pollFirst();
+                if (s != null) {
+                    borrowed.add(s);
+                    w.slot = s;
+                    return true;
+                }
+                if (size < maxSize) {
+                    size++;
+                    w.mayOpen = true;
+                    return true;
+                }
+            }
+            if (n < 0 || n >= pipeliningLimit) {
+                return false;
+            }
+            if (best.load.compareAndSet(n, n + 1)) {
+                w.slot = best;
+                w.unit = true;
+                return true;
+            }
+        }
+    }
+
+    /** Hands out what is free to the one-shot callers in line, first come first served. */
+    private void serveSharedWaitersLocked() {
+        while (!sharedWaiters.isEmpty() && !closed) {
+            Waiter w = sharedWaiters.peekFirst();
+            if (!grantLocked(w)) {
+                break;
+            }
+            sharedWaiters.pollFirst();
+            w.done = true;
+            w.ready.signal();
+        }
+        pendingChangedLocked();
+    }
+
+    /**
+     * A one-shot statement on {@code s} is complete (or was never sent): its unit
+     * is free. Runs on the connection's I/O thread under its I/O lock, so it takes
+     * the pool's lock only when someone waits or the connection is to go.
+     */
+    private void answered(Slot s) {
+        int n = s.load.decrementAndGet();
+        if (n == 0) {
+            s.quietSince = System.nanoTime();
+        }
+        if (sharedPending > 0 || (n == 0 && acquirePending > 0) || s.retire != null || s.sharedConn.isBroken()) {
+            lock.lock();
+            try {
+                answeredLocked(s, n);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void answeredLocked(Slot s, int n) {
+        if (s.retire == null && s.sharedConn.isBroken()) {
+            retireLocked(s, Retire.CLOSE);
+        } else if (n == 0 && s.retire == null && !waiters.isEmpty()) {
+            retireLocked(s, Retire.HAND_OVER);
+        } else if (s.retire != null) {
+            finishRetireLocked(s);
+        }
+        serveSharedWaitersLocked();
+    }
+
+    /** {@code s} takes no more one-shot statements; once those in flight are answered it is closed or handed over. */
+    private void retireLocked(Slot s, Retire how) {
+        if (s.retire == null) {
+            s.retire = how;
+            sharing = without(sharing, s);
+        }
+        finishRetireLocked(s);
+    }
+
+    /** Closes or hands over a retiring connection once nothing is in flight (a reservation may still arrive late). */
+    private void finishRetireLocked(Slot s) {
+        if (!s.load.compareAndSet(0, -1)) {
+            return;
+        }
+        shared.remove(s);
+        Retire how = s.retire;
+        s.retire = null;
+        if (how == Retire.HAND_OVER && !closed && !s.sharedConn.isBroken()) {
+            offerLocked(s);
+            return;
+        }
+        size--;
+        closedCount++;
+        roomFreedLocked();
+        // Not under the pool's lock, which the I/O thread takes under the connection's I/O lock (answered()).
+        // An I/O thread that still runs closes it as it ends: politely, with a Terminate.
+        Thread.ofVirtual().name(name + "-closer").start(s.sharedConn::close);
+        LOG.log(System.Logger.Level.DEBUG, () -> "pool '" + name + "' closed a connection that served one-shot"
+                + " statements (" + (s.conn.isClosed() ? "broken" : "retired") + ")");
+    }
+
+    /** A serving connection with nothing in flight, taken for an {@link #acquire()} caller; null when none. */
+    private Slot takeQuietSharedLocked() {
+        for (Slot s : sharing) {
+            if (s.load.compareAndSet(0, -1)) {
+                sharing = without(sharing, s);
+                shared.remove(s);
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The least loaded serving connection drains for the {@link #acquire()} callers, unless one already does. */
+    private void handOverSharedLocked() {
+        for (Slot s : shared) {
+            if (s.retire == Retire.HAND_OVER) {
+                return;
+            }
+        }
+        Slot s = leastLoaded(sharing);
+        if (s != null) {
+            retireLocked(s, Retire.HAND_OVER);
+        }
+    }
+
+    private int inFlightLocked() {
+        int n = 0;
+        for (Slot s : shared) {
+            n += Math.max(0, s.load.get());
+        }
+        return n;
+    }
+
+    private static Slot[] with(Slot[] slots, Slot s) {
+        Slot[] more = java.util.Arrays.copyOf(slots, slots.length + 1);
+        more[slots.length] = s;
+        return more;
+    }
+
+    private static Slot[] without(Slot[] slots, Slot s) {
+        return java.util.Arrays.stream(slots).filter(t -> t != s).toArray(Slot[]::new);
+    }
+
     /**
      * Takes an idle connection, or reserves room to open one (returns null), or
      * queues until the head of the queue is served one of those.
@@ -305,42 +678,75 @@ public final class PgPool implements AutoCloseable {
                     size++;
                     return null;
                 }
+                Slot quiet = takeQuietSharedLocked();
+                if (quiet != null) {
+                    borrowed.add(quiet);
+                    return quiet;
+                }
             }
             Waiter w = new Waiter(lock.newCondition());
             waiters.addLast(w);
-            try {
-                while (!w.done) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        waiters.remove(w);
-                        throw new PoolTimeoutException("pool '" + name + "': no connection available within "
-                                + timeout.toMillis() + " ms (" + borrowed.size() + " of " + maxSize
-                                + " in use, " + waiters.size() + " other callers waiting)");
-                    }
-                    w.ready.awaitNanos(left);
-                }
-            } catch (InterruptedException e) {
-                if (w.done) {
-                    giveBackLocked(w);
-                } else {
-                    waiters.remove(w);
-                }
-                Thread.currentThread().interrupt();
-                throw new OperationalException("interrupted while waiting for a connection from pool '" + name + "'",
-                        e);
-            }
-            if (w.poolClosed) {
-                throw closedException();
-            }
+            pendingChangedLocked();
+            // One-shot statements could keep every connection busy for ever: one drains for the waiters.
+            handOverSharedLocked();
+            awaitServedLocked(w, waiters, deadline,
+                    () -> "pool '" + name + "': no connection available within " + timeout.toMillis() + " ms ("
+                            + borrowed.size() + " of " + maxSize + " in use, " + waiters.size()
+                            + " other callers waiting)",
+                    "interrupted while waiting for a connection from pool '" + name + "'");
             return w.slot;
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Waits, the lock held, until {@code w} is served from {@code queue}. Past the
+     * deadline, or on interrupt (flag restored), it leaves the queue and fails; what
+     * it had been given meanwhile goes to the next in line.
+     */
+    private void awaitServedLocked(Waiter w, ArrayDeque<Waiter> queue, long deadline, Supplier<String> timedOut,
+            String interrupted) {
+        try {
+            while (!w.done) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    queue.remove(w);
+                    pendingChangedLocked();
+                    throw new PoolTimeoutException(timedOut.get());
+                }
+                w.ready.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            if (w.done) {
+                giveBackLocked(w);
+            } else {
+                queue.remove(w);
+                pendingChangedLocked();
+            }
+            Thread.currentThread().interrupt();
+            throw new OperationalException(interrupted, e);
+        }
+        if (w.poolClosed) {
+            throw closedException();
+        }
+    }
+
+    /** The queues' lengths for the paths that read them without the lock. */
+    private void pendingChangedLocked() {
+        acquirePending = waiters.size();
+        sharedPending = sharedWaiters.size();
+    }
+
     /** What an interrupted waiter had been given goes to the next in line. */
     private void giveBackLocked(Waiter w) {
-        if (w.slot != null) {
+        if (w.unit) {
+            int n = w.slot.load.decrementAndGet();
+            if (n == 0) {
+                w.slot.quietSince = System.nanoTime();
+            }
+            answeredLocked(w.slot, n);
+        } else if (w.slot != null) {
             borrowed.remove(w.slot);
             offerLocked(w.slot);
         } else if (w.mayOpen) {
@@ -428,9 +834,7 @@ public final class PgPool implements AutoCloseable {
         Connection conn = null;
         try {
             // The connection's own callback covers its connect too: a virtual thread connecting stays green.
-            WaitCallback cb = waitCallback;
-            conn = cb == null ? Pgreen.connect(dsn, factory)
-                    : Pgreen.connect(dsn, info -> factory.create(info.withWaitCallback(cb)));
+            conn = Pgreen.connect(dsn, info -> factory.create(startup(info)));
             if (autocommit) {
                 conn.setAutocommit(true);
             }
@@ -460,6 +864,16 @@ public final class PgPool implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "pool '" + name + "' grew: opened a connection (size " + now + ")");
         return new Slot(conn, System.nanoTime());
+    }
+
+    /** The pool's additions to a connection's start-up: its wait callback and statement timeout. */
+    private ConnectInfo startup(ConnectInfo info) {
+        if (statementTimeout != null) {
+            String options = info.params().get("options");
+            info = info.with("options", (options == null ? "" : options + " ")
+                    + "-c statement_timeout=" + statementTimeout.toMillis());
+        }
+        return waitCallback == null ? info : info.withWaitCallback(waitCallback);
     }
 
     // ---- return ----
@@ -553,6 +967,7 @@ public final class PgPool implements AutoCloseable {
     private void offerLocked(Slot s) {
         Waiter w = waiters.pollFirst();
         if (w != null) {
+            pendingChangedLocked();
             w.slot = s;
             w.done = true;
             borrowed.add(s);
@@ -560,6 +975,7 @@ public final class PgPool implements AutoCloseable {
         } else {
             s.idleSince = System.nanoTime();
             idle.addFirst(s);
+            serveSharedWaitersLocked();
         }
     }
 
@@ -574,10 +990,13 @@ public final class PgPool implements AutoCloseable {
         if (size < maxSize) {
             Waiter w = waiters.pollFirst();
             if (w != null) {
+                pendingChangedLocked();
                 size++;
                 w.mayOpen = true;
                 w.done = true;
                 w.ready.signal();
+            } else {
+                serveSharedWaitersLocked();
             }
         }
     }
@@ -627,6 +1046,14 @@ public final class PgPool implements AutoCloseable {
             }
             if (!toClose.isEmpty()) {
                 roomFreedLocked();
+            }
+            for (Slot s : sharing) {
+                boolean expired = maxLifetimeNanos > 0 && now - s.createdAt >= maxLifetimeNanos;
+                boolean quiet = idleTimeoutNanos > 0 && s.load.get() == 0 && now - s.quietSince >= idleTimeoutNanos
+                        && size > minIdle;
+                if (expired || quiet || s.sharedConn.isBroken()) {
+                    retireLocked(s, Retire.CLOSE);
+                }
             }
         } finally {
             lock.unlock();
@@ -678,7 +1105,8 @@ public final class PgPool implements AutoCloseable {
     public PoolStats stats() {
         lock.lock();
         try {
-            return new PoolStats(size, idle.size(), borrowed.size(), waiters.size(), maxSize, opened, closedCount);
+            return new PoolStats(size, idle.size(), borrowed.size(), waiters.size() + sharedWaiters.size(), maxSize,
+                    opened, closedCount, shared.size(), inFlightLocked());
         } finally {
             lock.unlock();
         }
@@ -700,11 +1128,14 @@ public final class PgPool implements AutoCloseable {
     }
 
     /**
-     * Closes the pool: new calls to {@link #acquire()} fail, waiting callers fail,
-     * idle connections are closed, and borrowed connections are closed as they come
-     * back. Waits at most {@code timeout} for that; if some are still out then, it
-     * sends a cancel request for whatever they are running (so a long statement does
-     * not hold the shutdown) and returns false; they are closed when returned.
+     * Closes the pool: new calls to {@link #acquire()} and the one-shot methods fail,
+     * waiting callers fail, idle connections are closed, borrowed connections are
+     * closed as they come back, and those serving one-shot statements once their
+     * statements in flight are answered. Waits at most {@code timeout} for that; if
+     * some are still out then, it sends a cancel request for whatever borrowed ones
+     * run (so a long statement does not hold the shutdown; they are closed when
+     * returned), closes the connections with one-shot statements still in flight
+     * (which fails those with an {@link OperationalException}), and returns false.
      *
      * @param timeout the longest to wait for borrowed connections
      * @return true when every connection of the pool was closed within the timeout
@@ -721,6 +1152,17 @@ public final class PgPool implements AutoCloseable {
                     w.ready.signal();
                 }
                 waiters.clear();
+                for (Waiter w : sharedWaiters) {
+                    w.poolClosed = true;
+                    w.done = true;
+                    w.ready.signal();
+                }
+                sharedWaiters.clear();
+                pendingChangedLocked();
+                // Each is closed once its statements in flight are answered (at once when there are none).
+                for (Slot s : List.copyOf(shared)) {
+                    retireLocked(s, Retire.CLOSE);
+                }
                 toClose.addAll(idle);
                 size -= idle.size();
                 closedCount += idle.size();
@@ -734,6 +1176,7 @@ public final class PgPool implements AutoCloseable {
         toClose.forEach(s -> closeQuietly(s.conn));
         long deadline = System.nanoTime() + saturatedNanos(timeout);
         List<Slot> outstanding;
+        List<Slot> stillShared;
         lock.lock();
         try {
             try {
@@ -751,6 +1194,7 @@ public final class PgPool implements AutoCloseable {
                 return true;
             }
             outstanding = new ArrayList<>(borrowed);
+            stillShared = new ArrayList<>(shared);
         } finally {
             lock.unlock();
         }
@@ -761,6 +1205,9 @@ public final class PgPool implements AutoCloseable {
                 // Closed meanwhile, or the server is gone: nothing left to cancel.
             }
         }
+        // One-shot statements still in flight: a cancel could not be aimed at them, so their connections close,
+        // which fails them with an OperationalException.
+        stillShared.forEach(s -> s.sharedConn.close());
         return false;
     }
 
@@ -825,6 +1272,8 @@ public final class PgPool implements AutoCloseable {
         private Consumer<Connection> configure;
         private Consumer<Connection> reset;
         private boolean registerMBean = true;
+        private int pipeliningLimit = 1;
+        private Duration statementTimeout;
 
         private Builder(String dsn) {
             this.dsn = Objects.requireNonNull(dsn, "dsn");
@@ -1032,6 +1481,33 @@ public final class PgPool implements AutoCloseable {
          */
         public Builder registerMBean(boolean register) {
             this.registerMBean = register;
+            return this;
+        }
+
+        /**
+         * How many one-shot statements ({@link PgPool#execute}, {@link PgPool#executePrepared}) one connection
+         * may have in flight at once (default 1: one at a time). Above 1 the pool multiplexes: the statements
+         * of many callers share a connection's pipeline, each with a Sync of its own (vertx-pg-client's
+         * {@code pipeliningLimit}, 256 there). The pool still opens a connection before it pipelines on a
+         * busy one, up to {@code maxSize}.
+         */
+        public Builder pipeliningLimit(int limit) {
+            if (limit < 1) throw new IllegalArgumentException("pipeliningLimit must be at least 1: " + limit);
+            this.pipeliningLimit = limit;
+            return this;
+        }
+
+        /**
+         * The server's {@code statement_timeout} on every connection of the pool (set at start-up, so
+         * {@code RESET ALL} and {@code DISCARD ALL} keep it; null or zero: the server's setting): a statement
+         * running longer fails with {@code QueryCanceledException} (SQLSTATE 57014). The server applies it to
+         * each statement, so with one-shot statements it fails only the one that ran too long.
+         */
+        public Builder statementTimeout(Duration timeout) {
+            if (timeout != null && timeout.isNegative()) {
+                throw new IllegalArgumentException("statementTimeout must not be negative: " + timeout);
+            }
+            this.statementTimeout = timeout == null || timeout.isZero() ? null : timeout;
             return this;
         }
 

@@ -55,4 +55,10 @@ public interface PoolStatsMXBean {
      * @return the count
      */
     long getClosed();
+
+    /** Connections serving one-shot statements ({@code execute}, {@code executePrepared}). */
+    int getShared();
+
+    /** One-shot statements in flight. */
+    int getInFlight();
 }

@@ -41,7 +41,7 @@ public final class LoomProbe {
                 Pgreen.setWaitCallback(new SelectWait());
                 System.out.println("control-selectwait " + Workloads.w7(dsn, 4, 0.5));
             }
-            case "w3-jfr" -> System.out.println(w3WithJfr(dsn, Path.of(args[1]), 3000, 5));
+            case "w3-jfr" -> w3WithJfr(dsn, Path.of(args[1]), 3000, 5).forEach(System.out::println);
             default -> {
                 System.err.println("unknown mode " + args[0]);
                 System.exit(2);
@@ -53,22 +53,24 @@ public final class LoomProbe {
 
     /**
      * The W3 shape (pool of 16) with jdk.VirtualThreadPinned recorded at threshold 0
-     * with stack traces, plus the positive control; the recording is dumped to {@code out}.
+     * with stack traces, plus the positive control (once: it pins in a class
+     * initializer); the recording is dumped to {@code out}. Runs the shape twice:
+     * on borrowed connections, then as one-shot statements multiplexed 64 deep per
+     * connection (where the connections' I/O threads are virtual threads too).
      */
-    static Workloads.W3Result w3WithJfr(String dsn, Path out, int tasks, int queriesPerTask) throws Exception {
-        return w3WithJfr(List.of(dsn), out, tasks, queriesPerTask).get(0);
+    static List<Workloads.W3Result> w3WithJfr(String dsn, Path out, int tasks, int queriesPerTask) throws Exception {
+        return w3WithJfr(List.of(dsn), out, tasks, queriesPerTask);
     }
 
-    /**
-     * The same for each DSN in turn, in one recording (the control pins once per JVM). A short warm-up
-     * runs first, unrecorded: a virtual thread that loads a class pins its carrier while the JDK loads it,
-     * once per class and JVM, whatever code asked for it; the recording is about the waits.
-     */
+    /** The same for each DSN in turn (plaintext, TLS), in one recording: the control pins once per JVM. */
     static List<Workloads.W3Result> w3WithJfr(List<String> dsns, Path out, int tasks, int queriesPerTask)
             throws Exception {
         for (String dsn : dsns) {
             Workloads.createAccounts(dsn);
-            Workloads.w3(dsn, 50, 2, 16);
+            // Classes load and initialize outside the recording: a virtual thread waiting for another's class
+            // initializer or class loading lock is pinned once, by the JDK, with whatever called it on the stack.
+            Workloads.w3(dsn, 50, 1, 16);
+            Workloads.w3(dsn, 50, 1, 16, 64);
         }
         try (Recording recording = new Recording()) {
             recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
@@ -76,6 +78,7 @@ public final class LoomProbe {
             List<Workloads.W3Result> results = new ArrayList<>();
             for (String dsn : dsns) {
                 results.add(Workloads.w3(dsn, tasks, queriesPerTask, 16));
+                results.add(Workloads.w3(dsn, tasks, queriesPerTask, 16, 64));
             }
             Thread.ofVirtual().start(PinControl::touch).join();
             recording.stop();

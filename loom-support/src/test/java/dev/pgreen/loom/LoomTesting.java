@@ -8,7 +8,11 @@ import dev.pgreen.testing.TestServer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -56,6 +60,20 @@ final class LoomTesting {
             sleep(5);
         }
         fail("backend " + pid + " did not exit");
+    }
+
+    /** Polls {@code condition} until it holds, failing after {@link #LIMIT}. */
+    static void eventually(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "never happened: " + what);
+            sleep(2);
+        }
+    }
+
+    /** The future's value, failing after {@link #LIMIT}. */
+    static <T> T get(Future<T> f) throws Exception {
+        return f.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     static void sleep(long millis) {

@@ -26,13 +26,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static dev.pgreen.loom.LoomTesting.LIMIT;
 import static dev.pgreen.loom.LoomTesting.awaitActive;
 import static dev.pgreen.loom.LoomTesting.connect;
+import static dev.pgreen.loom.LoomTesting.eventually;
+import static dev.pgreen.loom.LoomTesting.get;
 import static dev.pgreen.loom.LoomTesting.terminate;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -62,18 +62,6 @@ class PgPoolTest {
 
     private PgPool.Builder pool(int size) {
         return PgPool.builder(server.dsn()).maxSize(size).acquireTimeout(Duration.ofSeconds(20));
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "never happened: " + what);
-            LoomTesting.sleep(2);
-        }
-    }
-
-    private static <T> T get(Future<T> f) throws Exception {
-        return f.get(LIMIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test

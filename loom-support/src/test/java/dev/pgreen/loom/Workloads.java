@@ -67,22 +67,32 @@ final class Workloads {
      * running {@code queriesPerTask} point selects with a random aid; every result is checked.
      */
     static W3Result w3(String dsn, int tasks, int queriesPerTask, int poolSize) throws Exception {
+        return w3(dsn, tasks, queriesPerTask, poolSize, 0);
+    }
+
+    /**
+     * {@link #w3(String, int, int, int)}; with a {@code pipeliningLimit} above 0 each select is a
+     * one-shot {@code pool.executePrepared}, multiplexed up to that many per connection.
+     */
+    static W3Result w3(String dsn, int tasks, int queriesPerTask, int poolSize, int pipeliningLimit)
+            throws Exception {
         long[] latencies = new long[tasks * queriesPerTask];
         AtomicLong next = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
+        String select = "SELECT abalance FROM " + ACCOUNTS + " WHERE aid = %s";
         try (PgPool pool = PgPool.builder(dsn).name("w3").maxSize(poolSize).autocommit(true)
-                .acquireTimeout(Duration.ofSeconds(120)).build();
+                .pipeliningLimit(Math.max(1, pipeliningLimit)).acquireTimeout(Duration.ofSeconds(120)).build();
              ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>(tasks);
             for (int t = 0; t < tasks; t++) {
                 futures.add(vts.submit(() -> {
-                    try (PooledConnection pc = pool.acquire()) {
+                    try (PooledConnection pc = pipeliningLimit > 0 ? null : pool.acquire()) {
                         for (int q = 0; q < queriesPerTask; q++) {
                             int aid = ThreadLocalRandom.current().nextInt(1, ACCOUNT_ROWS + 1);
                             long t0 = System.nanoTime();
-                            Row row = pc.cursor()
-                                    .execute("SELECT abalance FROM " + ACCOUNTS + " WHERE aid = %s", aid).fetchOne();
+                            Row row = pc == null ? pool.executePrepared(select, aid).one()
+                                    : pc.cursor().execute(select, aid).fetchOne();
                             latencies[(int) next.getAndIncrement()] = System.nanoTime() - t0;
                             if (row == null || (Integer) row.get(0) != expectedBalance(aid)) {
                                 errors.incrementAndGet();
