@@ -26,27 +26,27 @@ public final class Result {
         this.statusMessage = statusMessage;
     }
 
-    /** The rows, in order; empty for a statement that returns none. */
+    /** {@return the rows, in order; empty for a statement that returns none} */
     public List<Row> rows() {
         return rows;
     }
 
-    /** The first row, or null when there is none. */
+    /** {@return the first row, or null when there is none} */
     public Row one() {
         return rows.isEmpty() ? null : rows.getFirst();
     }
 
-    /** The columns (DB-API's {@code description}), or null for a statement that returns no rows. */
+    /** {@return the columns (DB-API's {@code description}), or null for a statement that returns no rows} */
     public List<Column> description() {
         return description;
     }
 
-    /** Rows returned, or affected (INSERT, UPDATE, DELETE...); -1 when the command reports none. */
+    /** {@return the rows returned, or affected (INSERT, UPDATE, DELETE...); -1 when the command reports none} */
     public long rowCount() {
         return rowCount;
     }
 
-    /** The command tag, e.g. {@code "SELECT 1"} or {@code "INSERT 0 3"}. */
+    /** {@return the command tag, e.g. {@code "SELECT 1"} or {@code "INSERT 0 3"}} */
     public String statusMessage() {
         return statusMessage;
     }

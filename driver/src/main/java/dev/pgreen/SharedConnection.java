@@ -98,12 +98,18 @@ public final class SharedConnection implements AutoCloseable {
     /** Result shapes: a cursor that has described the columns, for typecasting rows in the callers' threads. */
     private final Map<List<Field>, Cursor> shapes = new ConcurrentHashMap<>();
 
-    /** A shared connection whose I/O threads are virtual threads, with no listener. */
+    /**
+     * A shared connection whose I/O threads are virtual threads, with no listener.
+     *
+     * @param conn an idle synchronous connection (see {@link #SharedConnection(Connection, ThreadFactory, Runnable)})
+     */
     public SharedConnection(Connection conn) {
         this(conn, Thread.ofVirtual().name("pgreen-shared-io").factory(), null);
     }
 
     /**
+     * Shares {@code conn}: from now on only this object may use it.
+     *
      * @param conn       an idle synchronous connection; its autocommit setting does not matter (every
      *                   statement is its own transaction) and its wait callback is the I/O thread's
      * @param ioThreads  makes the I/O threads (a virtual-thread factory keeps carriers free)
@@ -120,16 +126,17 @@ public final class SharedConnection implements AutoCloseable {
         this.transport = conn.transport();
     }
 
+    /** {@return the connection shared} */
     public Connection connection() {
         return conn;
     }
 
-    /** Statements submitted and not complete yet. */
+    /** {@return how many statements were submitted and are not complete yet} */
     public int inFlight() {
         return inFlightCount.get();
     }
 
-    /** Whether the connection takes no more statements (it failed or was closed). */
+    /** {@return whether the connection takes no more statements (it failed or was closed)} */
     public boolean isBroken() {
         return broken != null || conn.isClosed();
     }
@@ -141,6 +148,9 @@ public final class SharedConnection implements AutoCloseable {
      * statement ({@link Cursor#executePrepared(String, Object...)}), prepared once
      * per connection; returns at once with the reply to wait for.
      *
+     * @param sql  the statement, with {@code %s} placeholders
+     * @param args the values of the placeholders, sent as parameters
+     * @return the reply to {@link Reply#await() await}
      * @throws PgException when nothing was sent: the arguments cannot be bound,
      *                     or the connection is broken ({@link #isBroken()})
      */
@@ -148,7 +158,13 @@ public final class SharedConnection implements AutoCloseable {
         return submitParameterized(QueryFormatter.parameterize(sql, args == null ? new Object[0] : args));
     }
 
-    /** {@link #submitPrepared(String, Object...)} with {@code %(name)s} placeholders. */
+    /**
+     * {@link #submitPrepared(String, Object...)} with {@code %(name)s} placeholders.
+     *
+     * @param sql  the statement, with {@code %(name)s} placeholders
+     * @param args the values by name, sent as parameters
+     * @return the reply to {@link Reply#await() await}
+     */
     public Reply submitPrepared(String sql, Map<String, ?> args) {
         return submitParameterized(QueryFormatter.parameterize(sql, args == null ? Map.of() : args));
     }
@@ -166,6 +182,9 @@ public final class SharedConnection implements AutoCloseable {
      * ({@link Cursor#execute(String, Object...)}: a simple query, which may hold
      * several statements); returns at once with the reply to wait for.
      *
+     * @param sql  the statement, with {@code %s} placeholders
+     * @param args the values, adapted to SQL literals
+     * @return the reply to {@link Reply#await() await}
      * @throws PgException when nothing was sent (see {@link #submitPrepared})
      */
     public Reply submit(String sql, Object... args) {
@@ -173,7 +192,13 @@ public final class SharedConnection implements AutoCloseable {
                 null));
     }
 
-    /** {@link #submit(String, Object...)} with {@code %(name)s} placeholders. */
+    /**
+     * {@link #submit(String, Object...)} with {@code %(name)s} placeholders.
+     *
+     * @param sql  the statement, with {@code %(name)s} placeholders
+     * @param args the values by name, adapted to SQL literals
+     * @return the reply to {@link Reply#await() await}
+     */
     public Reply submit(String sql, Map<String, ?> args) {
         return send(new Reply(this, args == null ? sql : QueryFormatter.format(sql, args, conn), null));
     }
@@ -464,7 +489,7 @@ public final class SharedConnection implements AutoCloseable {
             this.params = params;
         }
 
-        /** Whether the statement is complete (answered or failed). */
+        /** {@return whether the statement is complete (answered or failed)} */
         public boolean isDone() {
             return state.get() == DONE;
         }
@@ -477,6 +502,8 @@ public final class SharedConnection implements AutoCloseable {
          * already sent, runs to its end on the server and its result is dropped),
          * and this raises {@link OperationalException} with the interrupt flag set
          * again. A reply that had arrived is returned, the flag kept.
+         *
+         * @return the statement's result
          */
         public Result await() {
             return await(-1);
@@ -485,6 +512,9 @@ public final class SharedConnection implements AutoCloseable {
         /**
          * {@link #await()} for at most {@code timeout}; past it the reply is
          * abandoned as on an interrupt and {@link OperationalException} says so.
+         *
+         * @param timeout the longest to wait
+         * @return the statement's result
          */
         public Result await(Duration timeout) {
             long nanos;

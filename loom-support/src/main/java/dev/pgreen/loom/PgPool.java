@@ -347,6 +347,9 @@ public final class PgPool implements AutoCloseable {
      * says so (no cancel request is sent: it could stop another caller's statement).
      * Bound statements with {@link Builder#statementTimeout}.
      *
+     * @param sql  the statement, with {@code %s} placeholders
+     * @param args the values of the placeholders, sent as parameters
+     * @return the statement's rows, columns and counts, in memory
      * @throws PoolTimeoutException when there was no room to send it within the acquire timeout
      * @throws InterfaceException   when the pool is (or gets) closed before it is sent
      * @throws OperationalException when the connection is lost while it is in flight (the pool replaces it)
@@ -355,7 +358,13 @@ public final class PgPool implements AutoCloseable {
         return oneShot(sc -> sc.submitPrepared(sql, args));
     }
 
-    /** {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders. */
+    /**
+     * {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders.
+     *
+     * @param sql  the statement, with {@code %(name)s} placeholders
+     * @param args the values by name, sent as parameters
+     * @return the statement's rows, columns and counts, in memory
+     */
     public Result executePrepared(String sql, Map<String, ?> args) {
         return oneShot(sc -> sc.submitPrepared(sql, args));
     }
@@ -364,12 +373,22 @@ public final class PgPool implements AutoCloseable {
      * {@link #executePrepared(String, Object...)} with the arguments merged into
      * the SQL client-side ({@link Cursor#execute(String, Object...)}: a simple
      * query, which may hold several statements, the last one's result returned).
+     *
+     * @param sql  the statement, with {@code %s} placeholders
+     * @param args the values, adapted to SQL literals
+     * @return the (last) statement's rows, columns and counts, in memory
      */
     public Result execute(String sql, Object... args) {
         return oneShot(sc -> sc.submit(sql, args));
     }
 
-    /** {@link #execute(String, Object...)} with {@code %(name)s} placeholders. */
+    /**
+     * {@link #execute(String, Object...)} with {@code %(name)s} placeholders.
+     *
+     * @param sql  the statement, with {@code %(name)s} placeholders
+     * @param args the values by name, adapted to SQL literals
+     * @return the (last) statement's rows, columns and counts, in memory
+     */
     public Result execute(String sql, Map<String, ?> args) {
         return oneShot(sc -> sc.submit(sql, args));
     }
@@ -1490,6 +1509,9 @@ public final class PgPool implements AutoCloseable {
          * of many callers share a connection's pipeline, each with a Sync of its own (vertx-pg-client's
          * {@code pipeliningLimit}, 256 there). The pool still opens a connection before it pipelines on a
          * busy one, up to {@code maxSize}.
+         *
+         * @param limit statements in flight per connection, at least 1
+         * @return this builder
          */
         public Builder pipeliningLimit(int limit) {
             if (limit < 1) throw new IllegalArgumentException("pipeliningLimit must be at least 1: " + limit);
@@ -1502,6 +1524,9 @@ public final class PgPool implements AutoCloseable {
          * {@code RESET ALL} and {@code DISCARD ALL} keep it; null or zero: the server's setting): a statement
          * running longer fails with {@code QueryCanceledException} (SQLSTATE 57014). The server applies it to
          * each statement, so with one-shot statements it fails only the one that ran too long.
+         *
+         * @param timeout the longest a statement may run; null or zero for the server's setting
+         * @return this builder
          */
         public Builder statementTimeout(Duration timeout) {
             if (timeout != null && timeout.isNegative()) {

@@ -56,9 +56,17 @@ public interface PoolStatsMXBean {
      */
     long getClosed();
 
-    /** Connections serving one-shot statements ({@code execute}, {@code executePrepared}). */
+    /**
+     * Connections serving one-shot statements ({@code execute}, {@code executePrepared}).
+     *
+     * @return the count
+     */
     int getShared();
 
-    /** One-shot statements in flight. */
+    /**
+     * One-shot statements in flight.
+     *
+     * @return the count
+     */
     int getInFlight();
 }
