@@ -53,6 +53,8 @@ public class Connection implements AutoCloseable {
     /** The connect attempts to the hosts, until one has established the session; then null. */
     private volatile ConnectAttempts connecting;
     private final ReentrantLock operationLock = new ReentrantLock();
+    /** What {@link #enter()} returns: one for the connection's life rather than one per command. */
+    private final Lock operationUnlock = operationLock::unlock;
     private final TypeRegistry types = new TypeRegistry();
     private final SessionEvents events = new SessionEvents();
     private final ConnectionSelector selector = new ConnectionSelector();
@@ -268,7 +270,7 @@ public class Connection implements AutoCloseable {
             operationLock.unlock();
             throw e;
         }
-        return operationLock::unlock;
+        return operationUnlock;
     }
 
     /**

@@ -55,9 +55,12 @@ final class ConnectionSelector {
             } else {
                 key.interestOps(ops);
             }
-            for (SelectionKey other : keys.values()) {
-                if (other != key && other.isValid()) {
-                    other.interestOps(0);
+            // Usually the socket is the only channel: no iterator per wait then.
+            if (keys.size() > 1) {
+                for (SelectionKey other : keys.values()) {
+                    if (other != key && other.isValid()) {
+                        other.interestOps(0);
+                    }
                 }
             }
         } catch (ClosedChannelException | CancelledKeyException e) {

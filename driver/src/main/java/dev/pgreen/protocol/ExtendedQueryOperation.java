@@ -131,7 +131,7 @@ public final class ExtendedQueryOperation implements Operation {
             }
             case CommandComplete c -> {
                 commandTag = c.tag();
-                long n = new QueryResult(null, List.of(), c.tag()).rowCount();
+                long n = QueryResult.rowCount(c.tag());
                 if (n >= 0) rowCount = (rowCount < 0 ? 0 : rowCount) + n;
                 if (executedCount == rowCounts.length) {
                     rowCounts = java.util.Arrays.copyOf(rowCounts, Math.max(4, 2 * executedCount));

@@ -95,6 +95,12 @@ public final class FrontendEncoder {
     }
 
     private void cstring(String s) {
+        if (s.isEmpty()) {
+            // The unnamed portal and statement, named in every Bind, Describe and Execute.
+            ensure(1);
+            out.put((byte) 0);
+            return;
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (byte x : b) {
             if (x == 0) {

@@ -195,7 +195,12 @@ public final class Transport {
 
     /** Queues an operation; under the I/O lock, so a concurrent {@link #step()} never sees the buffer half-written. */
     public void submit(dev.pgreen.protocol.Operation op) {
-        withIo(() -> core.submit(op));
+        ioLock.lock();
+        try {
+            core.submit(op);
+        } finally {
+            ioLock.unlock();
+        }
     }
 
     /** Bytes the core has written that the socket has not taken yet. */
