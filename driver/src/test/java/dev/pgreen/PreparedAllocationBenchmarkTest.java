@@ -31,13 +31,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Run with {@code -DargLine=-XX:-UseTLAB} to count objects too: every allocation then takes the slow path,
  * where JFR's {@code ObjectAllocationOutsideTLAB} event sees each one; the objects per query and the classes
- * allocated most are printed. Nothing is asserted: the figures are for the report.
+ * allocated most are printed, with where ({@code -Dpgreen.bench.stackDepth=N} frames). Nothing is asserted: the
+ * figures are for the report.
  */
 @Tag("bench")
 @ExtendWith(PgServerExtension.class)
 class PreparedAllocationBenchmarkTest {
     private static final int QUERIES = Integer.getInteger("pgreen.bench.queries", 20_000);
     private static final int COUNTED = 2_000;
+    /** How many frames name where an object was allocated: {@code -Dpgreen.bench.stackDepth=N}. */
+    private static final int STACK_DEPTH = Integer.getInteger("pgreen.bench.stackDepth", 1);
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static long sink;
 
@@ -114,9 +117,14 @@ class PreparedAllocationBenchmarkTest {
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             if (e.getThread() != null && e.getThread().getJavaThreadId() == thread) {
                 count++;
-                String where = e.getStackTrace() == null || e.getStackTrace().getFrames().isEmpty() ? "?"
-                        : e.getStackTrace().getFrames().getFirst().getMethod().getType().getName() + "."
-                        + e.getStackTrace().getFrames().getFirst().getMethod().getName();
+                StringBuilder where = new StringBuilder();
+                if (e.getStackTrace() != null) {
+                    var frames = e.getStackTrace().getFrames();
+                    for (int i = 0; i < Math.min(STACK_DEPTH, frames.size()); i++) {
+                        var m = frames.get(i).getMethod();
+                        where.append(i == 0 ? "" : " < ").append(m.getType().getName()).append('.').append(m.getName());
+                    }
+                }
                 byClass.merge(e.getClass("objectClass").getName() + " @ " + where, 1L, Long::sum);
             }
         }
