@@ -10,6 +10,7 @@ import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
+import dev.pgreen.protocol.ServerStatement;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.protocol.StreamOperation;
 import dev.pgreen.protocol.SyncOperation;
@@ -767,10 +768,13 @@ public class Connection implements AutoCloseable {
         return begin;
     }
 
-    /** Statements prepared on this connection, by SQL text; the least recently used beyond the limit are unnamed. */
-    private static final int PREPARED_LIMIT = 256;
-    private final java.util.LinkedHashMap<String, String> prepared = new java.util.LinkedHashMap<>(16, 0.75f, true);
-    private int preparedCount;
+    /** The statements executePrepared and its kin keep prepared on the session. */
+    private final PreparedStatements statements = new PreparedStatements();
+
+    /** How many statements are kept prepared, for tests. */
+    int preparedStatementCount() {
+        return statements.size();
+    }
 
     /**
      * Runs one statement with server-side parameters, preparing it on first
@@ -811,16 +815,15 @@ public class Connection implements AutoCloseable {
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
-                op = runPrepared(sql, types, prepare,
-                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
+                op = runPrepared(sql, types, prepare, params, null, null);
             } catch (PgException e) {
-                // The server lost the statement (DEALLOCATE, DISCARD ALL): outside a transaction it is
-                // safe to prepare it again at once; inside one the transaction is already aborted.
-                if (!"26000".equals(e.sqlState()) || core.transactionStatus() != 'I') {
+                // The server lost the statement (DEALLOCATE) or its plan now returns other columns (a table
+                // changed: 0A000). Its Bind failed, so nothing ran: outside a transaction it is safe to prepare
+                // it again and retry at once, as pgjdbc does; inside one the transaction is already aborted.
+                if (!isStalePlan(e) || core.transactionStatus() != 'I') {
                     throw e;
                 }
-                op = runPrepared(sql, types, prepare,
-                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
+                op = runPrepared(sql, types, prepare, params, null, null);
             }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -847,20 +850,11 @@ public class Connection implements AutoCloseable {
         refuseInAsync("executeManyPrepared");
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
-            ExtendedQueryOperation[] made = new ExtendedQueryOperation[1];
-            try {
-                runPrepared(sql, types, prepare,
-                        (name, text) -> made[0] = ExtendedQueryOperation.batch(name, text, rows, types));
-            } finally {
-                if (counts != null && made[0] != null) {
-                    long[] done = made[0].rowCounts();
-                    System.arraycopy(done, 0, counts, 0, Math.min(done.length, counts.length));
-                }
-            }
+            ExtendedQueryOperation op = runPrepared(sql, types, prepare, null, rows, counts);
             if (begin != null && begin.error() != null) {
                 throw begin.error();
             }
-            return made[0].rowCount();
+            return op.rowCount();
         }
     }
 
@@ -876,31 +870,42 @@ public class Connection implements AutoCloseable {
     }
 
     /**
-     * Runs an operation on the statement prepared for {@code sql}, preparing it
-     * first when it is not (yet) on the server, and keeps the cache in step.
+     * Runs {@code sql} once with {@code params}, or once per row of {@code rows}, as the statement prepared
+     * for it (preparing it first when it is not on the server, unnamed when it is not to be kept), and keeps
+     * the cache in step: a statement whose Parse failed is forgotten, one the server lost or can no longer
+     * run is parsed again next time. Each execution's row count goes to {@code counts} (when not null) as
+     * far as they completed, also when one failed.
      */
-    private ExtendedQueryOperation runPrepared(String sql, int[] types, boolean prepare,
-            java.util.function.BiFunction<String, String, ExtendedQueryOperation> make) {
-        // The same text with other parameter types is another statement on the server.
-        String key = types == null || types.length == 0 ? sql : sql + '\0' + java.util.Arrays.toString(types);
-        String name = prepared.get(key);
-        boolean parse = name == null;
-        if (parse) {
-            name = prepare && prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
+    private ExtendedQueryOperation runPrepared(String sql, int[] types, boolean prepare, byte[][] params,
+                                               List<byte[][]> rows, long[] counts) {
+        statements.forgetIfDropped(core.statementsDropped());
+        ServerStatement statement = statements.get(sql, types);
+        if (statement == null && prepare) {
+            statement = statements.add(sql, types);
         }
-        ExtendedQueryOperation op = make.apply(name, parse ? sql : null);
+        ExtendedQueryOperation op;
+        if (statement == null) {
+            op = rows == null ? ExtendedQueryOperation.single("", sql, params, types)
+                    : ExtendedQueryOperation.batch("", sql, rows, types);
+        } else {
+            op = rows == null ? ExtendedQueryOperation.single(statement, params)
+                    : ExtendedQueryOperation.batch(statement, rows);
+        }
         transport.submit(op);
         try {
             run(op);
         } catch (PgException e) {
-            // A plan the server dropped or can no longer use (the table changed): prepare it again next time.
-            if (isStalePlan(e)) {
-                prepared.remove(key);
+            if (statement != null && isStalePlan(e)) {
+                statement.stale();
             }
             throw e;
         } finally {
-            if (parse && op.parsed() && !name.isEmpty()) {
-                prepared.put(key, name);
+            if (statement != null && op.parses() && !op.parsed()) {
+                statements.remove(statement);
+            }
+            if (counts != null) {
+                long[] done = op.rowCounts();
+                System.arraycopy(done, 0, counts, 0, Math.min(done.length, counts.length));
             }
         }
         return op;
@@ -1085,27 +1090,31 @@ public class Connection implements AutoCloseable {
 
     private void submitPipelined(Pipeline p, String sql, boolean prepare, List<byte[][]> rows, boolean keepResult,
             Pipeline.Result into) {
-        String name = prepare ? prepared.get(sql) : "";
-        boolean parse = name == null || !prepare;
-        if (name == null) {
-            name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
-            if (!name.isEmpty()) {
-                // Used at once by the statements that follow: if this Parse fails, the server skips them too.
-                prepared.put(sql, name);
+        ServerStatement statement = null;
+        if (prepare) {
+            statements.forgetIfDropped(core.statementsDropped());
+            statement = statements.get(sql, null);
+            if (statement == null) {
+                // Used at once by the statements that follow: if its Parse fails, the server skips them too.
+                statement = statements.add(sql, null);
             }
         }
-        String statement = name;
-        ExtendedQueryOperation op = ExtendedQueryOperation.pipelined(statement, parse ? sql : null, rows, keepResult,
-                done -> {
-                    if (prepare && !statement.isEmpty() && ((parse && !done.parsed()) || isStalePlan(done.error()))) {
-                        prepared.remove(sql, statement);
-                    }
-                    if (into != null) {
-                        into.completed(done);
-                    } else if (done.error() != null) {
-                        p.noteError(done.error());
-                    }
-                });
+        ServerStatement prepared = statement;
+        java.util.function.Consumer<ExtendedQueryOperation> onComplete = done -> {
+            if (prepared != null && done.parses() && !done.parsed()) {
+                statements.remove(prepared);
+            } else if (prepared != null && isStalePlan(done.error())) {
+                prepared.stale();
+            }
+            if (into != null) {
+                into.completed(done);
+            } else if (done.error() != null) {
+                p.noteError(done.error());
+            }
+        };
+        ExtendedQueryOperation op = statement == null
+                ? ExtendedQueryOperation.pipelined("", sql, rows, keepResult, onComplete)
+                : ExtendedQueryOperation.pipelined(statement, rows, keepResult, onComplete);
         if (into != null) {
             into.sent(op);
         }
@@ -1647,12 +1656,19 @@ public class Connection implements AutoCloseable {
         closeResources();
     }
 
-    /** The connection's selector and a cancel request left on its way: closing them wakes their waiters. */
+    /**
+     * The connection's selector and a cancel request left on its way: closing them wakes their waiters. The
+     * caches of the session go with it; the statement cache, which the operation in progress uses, only on
+     * the thread that holds the connection (an aborted operation's own failure comes back here).
+     */
     private void closeResources() {
         selector.close();
         CancelRequest c = pendingCancel.getAndSet(null);
         if (c != null) {
             c.close();
+        }
+        if (operationLock.isHeldByCurrentThread()) {
+            statements.clear();
         }
     }
 
