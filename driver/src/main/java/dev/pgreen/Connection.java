@@ -770,6 +770,12 @@ public class Connection implements AutoCloseable {
 
     /** The statements executePrepared and its kin keep prepared on the session. */
     private final PreparedStatements statements = new PreparedStatements();
+    /** executePrepared's queries as rewritten for server-side parameters. */
+    private final RewrittenQueries rewrites = new RewrittenQueries();
+
+    RewrittenQueries rewrites() {
+        return rewrites;
+    }
 
     /** How many statements are kept prepared, for tests. */
     int preparedStatementCount() {
@@ -1667,6 +1673,7 @@ public class Connection implements AutoCloseable {
         if (c != null) {
             c.close();
         }
+        rewrites.clear();
         if (operationLock.isHeldByCurrentThread()) {
             statements.clear();
         }

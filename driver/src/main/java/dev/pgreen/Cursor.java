@@ -108,29 +108,32 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * {@link #query()} then shows the statement with {@code $1, $2...}.
      */
     public Cursor executePrepared(String sql, Object... args) {
-        return runPrepared(QueryFormatter.parameterize(sql, args == null ? new Object[0] : args));
+        Object[] values = args == null ? NO_ARGS : args;
+        return runPrepared(conn.rewrites().positional(sql, values).sql(), values);
     }
 
     /** {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders. */
     public Cursor executePrepared(String sql, Map<String, ?> args) {
-        return runPrepared(QueryFormatter.parameterize(sql, args == null ? Map.of() : args));
+        Map<String, ?> values = args == null ? Map.of() : args;
+        QueryFormatter.Parameterized p = conn.rewrites().named(sql, values);
+        return runPrepared(p.sql(), p.values(values));
     }
 
-    private Cursor runPrepared(QueryFormatter.Parameterized p) {
+    private static final Object[] NO_ARGS = new Object[0];
+
+    /** Runs {@code statement} (with {@code $n} placeholders) with {@code values}, encoded before anything is sent. */
+    private Cursor runPrepared(String statement, Object[] values) {
         ensureOpen();
         if (name != null) {
             throw new ProgrammingException("can't call executePrepared() on named cursors: use execute()");
         }
-        if (p.sql().isBlank()) {
+        if (statement.isBlank()) {
             throw new ProgrammingException("can't execute an empty query");
         }
-        byte[][] params = new byte[p.args().length][];
-        for (int i = 0; i < params.length; i++) {
-            params[i] = ServerParameters.encode(p.args()[i]);
-        }
+        byte[][] params = encode(values);
         reset();
-        query = p.sql();
-        QueryResult result = conn.executePrepared(p.sql(), params, this);
+        query = statement;
+        QueryResult result = conn.executePrepared(statement, params, this);
         if (result != null) {
             setResult(result);
         }
@@ -157,19 +160,22 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         try (Connection.Many many = conn.new Many(this, true)) {
             List<byte[][]> page = new ArrayList<>();
             for (Object args : argsList) {
-                QueryFormatter.Parameterized p = switch (args) {
-                    case Object[] a -> QueryFormatter.parameterize(sql, a);
-                    case List<?> l -> QueryFormatter.parameterize(sql, l.toArray());
-                    case Map<?, ?> m -> QueryFormatter.parameterize(sql, castMap(m));
+                Object[] values = switch (args) {
+                    case Object[] a -> a;
+                    case List<?> l -> l.toArray();
+                    case Map<?, ?> m -> null;
                     case null, default -> throw new ProgrammingException(
                             "executeManyPrepared arguments must be Object[], List or Map, not " + describe(args));
                 };
-                statement = p.sql();
-                byte[][] params = new byte[p.args().length][];
-                for (int i = 0; i < params.length; i++) {
-                    params[i] = ServerParameters.encode(p.args()[i]);
+                if (values != null) {
+                    statement = conn.rewrites().positional(sql, values).sql();
+                } else {
+                    Map<String, ?> named = castMap((Map<?, ?>) args);
+                    QueryFormatter.Parameterized p = conn.rewrites().named(sql, named);
+                    statement = p.sql();
+                    values = p.values(named);
                 }
-                page.add(params);
+                page.add(encode(values));
                 if (page.size() == BATCH_STATEMENTS) {
                     many.send(statement, page);
                     page = new ArrayList<>();
@@ -181,6 +187,15 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             query = statement;
             rowCount = many.finish();
         }
+    }
+
+    /** Server-side parameters as the server reads them (UTF-8 text, null for NULL). */
+    private static byte[][] encode(Object[] values) {
+        byte[][] params = new byte[values.length][];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = ServerParameters.encode(values[i]);
+        }
+        return params;
     }
 
     /** Executions of a prepared statement per page of executeManyPrepared. */

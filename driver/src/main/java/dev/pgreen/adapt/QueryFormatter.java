@@ -38,19 +38,35 @@ public final class QueryFormatter {
         return named(sql, args, (v, n) -> quote(v, conn), null);
     }
 
-    /** A query with {@code $1, $2, ...} in place of its placeholders, and the arguments in that order. */
-    public record Parameterized(String sql, Object[] args) {}
-
-    /** Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}. */
-    public static Parameterized parameterize(String sql, Object[] args) {
-        return new Parameterized(positional(sql, args, (v, n) -> "$" + n), args.clone());
+    /**
+     * A query for server-side parameters: the SQL with {@code $1, $2, ...} in place of its {@code count}
+     * placeholders, and for {@code %(name)s} placeholders the name each {@code $n} stands for (null for
+     * {@code %s}, where {@code $n} is the n-th argument). It depends on the SQL alone, so it can be kept.
+     */
+    public record Parameterized(String sql, int count, java.util.List<String> names) {
+        /** The values of the parameters, in order, from a mapping with (at least) every name. */
+        public Object[] values(Map<String, ?> args) {
+            Object[] values = new Object[names.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = args.get(names.get(i));
+            }
+            return values;
+        }
     }
 
-    /** Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name. */
+    /**
+     * Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}.
+     * Raises as {@link #format(String, Object[], Connection)} does when {@code args} do not fit the placeholders.
+     */
+    public static Parameterized parameterize(String sql, Object[] args) {
+        return new Parameterized(positional(sql, args, (v, n) -> "$" + n), args.length, null);
+    }
+
+    /** Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name, each of which {@code args} has. */
     public static Parameterized parameterize(String sql, Map<String, ?> args) {
         java.util.LinkedHashMap<String, Integer> numbers = new java.util.LinkedHashMap<>();
         String out = named(sql, args, (v, n) -> "$" + n, numbers);
-        return new Parameterized(out, numbers.keySet().stream().map(args::get).toArray());
+        return new Parameterized(out, numbers.size(), java.util.List.copyOf(numbers.keySet()));
     }
 
     private static String positional(String sql, Object[] args, Render render) {
