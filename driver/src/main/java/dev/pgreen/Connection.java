@@ -3,6 +3,7 @@ package dev.pgreen;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.BackendMessage;
 import dev.pgreen.protocol.CopyBothStream;
 import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.ExtendedQueryOperation;
@@ -772,9 +773,25 @@ public class Connection implements AutoCloseable {
     private final PreparedStatements statements = new PreparedStatements();
     /** executePrepared's queries as rewritten for server-side parameters. */
     private final RewrittenQueries rewrites = new RewrittenQueries();
+    /** The result shapes seen, by their fields: the columns each cursor shows. */
+    private final java.util.Map<List<BackendMessage.Field>, ResultShape> shapes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int SHAPES_LIMIT = 256;
 
     RewrittenQueries rewrites() {
         return rewrites;
+    }
+
+    /** The shape of results with {@code fields}, made once per connection (up to 256 shapes are kept). */
+    ResultShape resultShape(List<BackendMessage.Field> fields) {
+        ResultShape s = shapes.get(fields);
+        if (s == null) {
+            s = ResultShape.of(fields);
+            if (shapes.size() < SHAPES_LIMIT) {
+                shapes.putIfAbsent(fields, s);
+            }
+        }
+        return s;
     }
 
     /** How many statements are kept prepared, for tests. */
@@ -1674,6 +1691,7 @@ public class Connection implements AutoCloseable {
             c.close();
         }
         rewrites.clear();
+        shapes.clear();
         if (operationLock.isHeldByCurrentThread()) {
             statements.clear();
         }

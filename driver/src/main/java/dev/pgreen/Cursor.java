@@ -11,14 +11,11 @@ import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
-import dev.pgreen.typecast.Oids;
 import dev.pgreen.typecast.TypeRegistry;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +49,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private Boolean scrollable;
     /** What this cursor sent into a pipeline, until it is answered and applied. */
     private Pipeline.Result pending;
+    /** The shape of the last result with columns, and its casters as of {@link TypeRegistry#changes()}. */
+    private ResultShape shape;
+    private Typecaster[] shapeCasters;
+    private long shapeCastersAt;
 
     public Cursor(Connection conn, String name) {
         this.conn = Objects.requireNonNull(conn, "conn");
@@ -328,19 +329,28 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /** Takes the columns of a result (null: none), with the casters its rows decode with. */
     void describe(List<Field> fields) {
         this.fields = fields;
-        if (fields != null) {
-            casters = new Typecaster[fields.size()];
-            Map<String, Integer> index = new HashMap<>();
-            List<Column> cols = new ArrayList<>(fields.size());
-            for (int i = 0; i < fields.size(); i++) {
-                Field f = fields.get(i);
-                casters[i] = Extensions.lookup(f.typeOid(), this);
-                index.putIfAbsent(f.name(), i);
-                cols.add(column(f));
-            }
-            columnIndex = Collections.unmodifiableMap(index);
-            description = Collections.unmodifiableList(cols);
+        if (fields == null) {
+            return;
         }
+        ResultShape s = shape;
+        if (s == null || s.fields() != fields) {
+            // A prepared statement hands out the same fields each time: only another one needs the lookup.
+            s = conn.resultShape(fields);
+        }
+        long registrations = TypeRegistry.changes();
+        if (s != shape || registrations != shapeCastersAt) {
+            Typecaster[] c = new Typecaster[fields.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Extensions.lookup(fields.get(i).typeOid(), this);
+            }
+            // Never changed in place: rows of an earlier result may still cast lazily with the old array.
+            shapeCasters = c;
+            shapeCastersAt = registrations;
+            shape = s;
+        }
+        casters = shapeCasters;
+        description = s.description();
+        columnIndex = s.columnIndex();
     }
 
     /** Called by the connection when it sent this cursor's statements into a pipeline. */
@@ -377,22 +387,6 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (result != null) {
             setResult(result);
         }
-    }
-
-    private static Column column(Field f) {
-        int precision = -1;
-        int scale = -1;
-        int fmod = f.typeModifier() > 0 ? f.typeModifier() - 4 : f.typeModifier();
-        if (f.typeOid() == Oids.NUMERIC && f.typeModifier() >= 4) {
-            precision = (fmod >> 16) & 0xffff;
-            scale = fmod & 0xffff;
-        }
-        // As psycopg2: a variable-length type reports its declared maximum (numeric: its precision).
-        int internalSize = f.typeSize();
-        if (internalSize == -1) {
-            internalSize = f.typeOid() == Oids.NUMERIC ? (fmod < 0 ? -1 : fmod >> 16) : fmod;
-        }
-        return new Column(f.name(), f.typeOid(), -1, internalSize, precision, scale, null);
     }
 
     // ---- named (server-side) cursors ----

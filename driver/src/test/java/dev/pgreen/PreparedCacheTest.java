@@ -293,4 +293,26 @@ class PreparedCacheTest {
             assertEquals(1, serverStatements(kept, "SELECT $1::int").size());
         }
     }
+
+    @Test
+    void typecastersRegisteredBetweenExecutionsApply(TestServer server) {
+        try (Connection conn = autocommit(server)) {
+            Cursor cur = conn.cursor();
+            assertEquals(5, cur.executePrepared("SELECT %s::int AS n", 5).fetchOne().get(0));
+            Typecaster tens = Extensions.newType(new int[] {23}, "TENS", (value, c) -> Integer.parseInt(value) * 10);
+            Extensions.registerType(tens, cur);
+            assertEquals(50, cur.executePrepared("SELECT %s::int AS n", 5).fetchOne().get(0));
+            Cursor other = conn.cursor();
+            assertEquals(5, other.executePrepared("SELECT %s::int AS n", 5).fetchOne().get(0),
+                    "another cursor shares the shape, not the cursor's casters");
+            assertSame(cur.description(), other.description(), "one description per result shape");
+            Extensions.unregisterType(tens);
+            Extensions.registerType(tens, conn);
+            assertEquals(50, other.executePrepared("SELECT %s::int AS n", 5).fetchOne().get(0));
+            assertEquals(List.of("a", 50), other.execute("SELECT 'a'::text AS a, 5::int AS n").fetchOne().toList());
+            Cursor third = conn.cursor();
+            third.execute("SELECT 'b'::text AS a, 6::int AS n");
+            assertSame(other.description(), third.description(), "simple queries of one shape share it too");
+        }
+    }
 }
