@@ -19,6 +19,10 @@ public final class Backends {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             Row row = observer.cursor().execute("SELECT state FROM pg_stat_activity WHERE pid = %s", pid).fetchOne();
+            if (!observer.isAutocommit()) {
+                // Inside a transaction pg_stat_activity is one snapshot: a backend seen idle would stay idle.
+                observer.rollback();
+            }
             if (row != null && "active".equals(row.get(0))) {
                 return;
             }
