@@ -184,8 +184,8 @@ public class Connection implements AutoCloseable {
      */
     private PollState advance() {
         CancelRequest c = pendingCancel.get();
-        long now = System.nanoTime();
         if (c != null) {
+            long now = System.nanoTime();
             if (cancelledAt == 0 && core.isBusy()) {
                 cancelledAt = lastCancelAt = c.startedAt();
             }
@@ -196,7 +196,9 @@ public class Connection implements AutoCloseable {
             }
             pendingCancel.compareAndSet(c, null);
         }
-        if (core.isBusy()) {
+        // The clock is read only when a cancel or a timeout is on: most steps have neither.
+        if ((cancelledAt != 0 || statementDeadline != 0) && core.isBusy()) {
+            long now = System.nanoTime();
             if (cancelledAt != 0) {
                 checkCancelGrace(cancelledAt, now);
                 // A cancel that reaches the backend before the statement does cancels nothing: send it again.
@@ -430,6 +432,10 @@ public class Connection implements AutoCloseable {
      */
     public Duration waitTimeout() {
         long nanos = transport.remainingNanos();
+        CancelRequest c = pendingCancel.get();
+        if (cancelledAt == 0 && statementDeadline == 0 && c == null) {
+            return nanos < 0 ? null : Duration.ofNanos(nanos);
+        }
         long now = System.nanoTime();
         if (cancelledAt != 0) {
             nanos = earlier(nanos, cancelledAt + PollingWait.CANCEL_GRACE.toNanos() - now);
@@ -437,7 +443,6 @@ public class Connection implements AutoCloseable {
         } else if (statementDeadline != 0) {
             nanos = earlier(nanos, statementDeadline - now);
         }
-        CancelRequest c = pendingCancel.get();
         if (c != null) {
             nanos = earlier(nanos, c.startedAt() + PollingWait.CANCEL_GRACE.toNanos() - now);
         }
