@@ -53,6 +53,8 @@ public final class Transport {
     private volatile String abortReason;
     /** Resolving the host name, until the first address is tried. */
     private volatile HostResolver resolver;
+    /** Whether a read right after sending a request tends to find the reply; under the I/O lock. */
+    private final ReplyPredictor replies = new ReplyPredictor();
     private IOException lastConnectFailure;
 
     private Transport(ProtocolCore core, ConnectSettings settings) {
@@ -314,11 +316,15 @@ public final class Transport {
                     return PollState.WRITE;
                 }
                 boolean busy = core.isBusy();
-                if (written > 0 && busy && !core.decoder().hasPartialMessage()) {
-                    // The reply to what just left cannot be here yet: skip a read that would find nothing.
+                boolean justSent = written > 0 && busy && !core.decoder().hasPartialMessage();
+                if (justSent && !replies.expectedAtOnce()) {
+                    // The reply to what just left is not expected yet: skip a read that would find nothing.
                     return PollState.READ;
                 }
                 int n = ch.read(core.decoder().buffer());
+                if (justSent) {
+                    replies.record(n > 0);
+                }
                 if (n < 0) {
                     throw lost(null);
                 }
