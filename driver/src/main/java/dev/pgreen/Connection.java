@@ -3,6 +3,7 @@ package dev.pgreen;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.PgException;
 import dev.pgreen.errors.ProgrammingException;
+import dev.pgreen.protocol.BackendMessage;
 import dev.pgreen.protocol.CopyBothStream;
 import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.ExtendedQueryOperation;
@@ -10,6 +11,7 @@ import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
+import dev.pgreen.protocol.ServerStatement;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.protocol.StreamOperation;
 import dev.pgreen.protocol.SyncOperation;
@@ -53,6 +55,8 @@ public class Connection implements AutoCloseable {
     /** The connect attempts to the hosts, until one has established the session; then null. */
     private volatile ConnectAttempts connecting;
     private final ReentrantLock operationLock = new ReentrantLock();
+    /** What {@link #enter()} returns: one for the connection's life rather than one per command. */
+    private final Lock operationUnlock = operationLock::unlock;
     private final TypeRegistry types = new TypeRegistry();
     private final SessionEvents events = new SessionEvents();
     private final ConnectionSelector selector = new ConnectionSelector();
@@ -198,8 +202,8 @@ public class Connection implements AutoCloseable {
      */
     private PollState advance() {
         CancelRequest c = pendingCancel.get();
-        long now = System.nanoTime();
         if (c != null) {
+            long now = System.nanoTime();
             if (cancelledAt == 0 && core.isBusy()) {
                 cancelledAt = lastCancelAt = c.startedAt();
             }
@@ -210,7 +214,9 @@ public class Connection implements AutoCloseable {
             }
             pendingCancel.compareAndSet(c, null);
         }
-        if (core.isBusy()) {
+        // The clock is read only when a cancel or a timeout is on: most steps have neither.
+        if ((cancelledAt != 0 || statementDeadline != 0) && core.isBusy()) {
+            long now = System.nanoTime();
             if (cancelledAt != 0) {
                 checkCancelGrace(cancelledAt, now);
                 // A cancel that reaches the backend before the statement does cancels nothing: send it again.
@@ -286,7 +292,7 @@ public class Connection implements AutoCloseable {
             operationLock.unlock();
             throw e;
         }
-        return operationLock::unlock;
+        return operationUnlock;
     }
 
     /**
@@ -457,6 +463,10 @@ public class Connection implements AutoCloseable {
      */
     public Duration waitTimeout() {
         long nanos = transport.remainingNanos();
+        CancelRequest c = pendingCancel.get();
+        if (cancelledAt == 0 && statementDeadline == 0 && c == null) {
+            return nanos < 0 ? null : Duration.ofNanos(nanos);
+        }
         long now = System.nanoTime();
         if (cancelledAt != 0) {
             nanos = earlier(nanos, cancelledAt + PollingWait.CANCEL_GRACE.toNanos() - now);
@@ -464,7 +474,6 @@ public class Connection implements AutoCloseable {
         } else if (statementDeadline != 0) {
             nanos = earlier(nanos, statementDeadline - now);
         }
-        CancelRequest c = pendingCancel.get();
         if (c != null) {
             nanos = earlier(nanos, c.startedAt() + PollingWait.CANCEL_GRACE.toNanos() - now);
         }
@@ -817,10 +826,35 @@ public class Connection implements AutoCloseable {
         return begin;
     }
 
-    /** Statements prepared on this connection, by SQL text; the least recently used beyond the limit are unnamed. */
-    private static final int PREPARED_LIMIT = 256;
-    private final java.util.LinkedHashMap<String, String> prepared = new java.util.LinkedHashMap<>(16, 0.75f, true);
-    private int preparedCount;
+    /** The statements executePrepared and its kin keep prepared on the session. */
+    private final PreparedStatements statements = new PreparedStatements();
+    /** executePrepared's queries as rewritten for server-side parameters. */
+    private final RewrittenQueries rewrites = new RewrittenQueries();
+    /** The result shapes seen, by their fields: the columns each cursor shows. */
+    private final java.util.Map<List<BackendMessage.Field>, ResultShape> shapes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int SHAPES_LIMIT = 256;
+
+    RewrittenQueries rewrites() {
+        return rewrites;
+    }
+
+    /** The shape of results with {@code fields}, made once per connection (up to 256 shapes are kept). */
+    ResultShape resultShape(List<BackendMessage.Field> fields) {
+        ResultShape s = shapes.get(fields);
+        if (s == null) {
+            s = ResultShape.of(fields);
+            if (shapes.size() < SHAPES_LIMIT) {
+                shapes.putIfAbsent(fields, s);
+            }
+        }
+        return s;
+    }
+
+    /** How many statements are kept prepared, for tests. */
+    int preparedStatementCount() {
+        return statements.size();
+    }
 
     /**
      * Runs one statement with server-side parameters, preparing it on first
@@ -861,16 +895,15 @@ public class Connection implements AutoCloseable {
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
-                op = runPrepared(sql, types, prepare,
-                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
+                op = runPrepared(sql, types, prepare, params, null, null);
             } catch (PgException e) {
-                // The server lost the statement (DEALLOCATE, DISCARD ALL): outside a transaction it is
-                // safe to prepare it again at once; inside one the transaction is already aborted.
-                if (!"26000".equals(e.sqlState()) || core.transactionStatus() != 'I') {
+                // The server lost the statement (DEALLOCATE) or its plan now returns other columns (a table
+                // changed: 0A000). Its Bind failed, so nothing ran: outside a transaction it is safe to prepare
+                // it again and retry at once, as pgjdbc does; inside one the transaction is already aborted.
+                if (!isStalePlan(e) || core.transactionStatus() != 'I') {
                     throw e;
                 }
-                op = runPrepared(sql, types, prepare,
-                        (name, text) -> ExtendedQueryOperation.single(name, text, params, types));
+                op = runPrepared(sql, types, prepare, params, null, null);
             }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -897,20 +930,11 @@ public class Connection implements AutoCloseable {
         refuseInAsync("executeManyPrepared");
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
-            ExtendedQueryOperation[] made = new ExtendedQueryOperation[1];
-            try {
-                runPrepared(sql, types, prepare,
-                        (name, text) -> made[0] = ExtendedQueryOperation.batch(name, text, rows, types));
-            } finally {
-                if (counts != null && made[0] != null) {
-                    long[] done = made[0].rowCounts();
-                    System.arraycopy(done, 0, counts, 0, Math.min(done.length, counts.length));
-                }
-            }
+            ExtendedQueryOperation op = runPrepared(sql, types, prepare, null, rows, counts);
             if (begin != null && begin.error() != null) {
                 throw begin.error();
             }
-            return made[0].rowCount();
+            return op.rowCount();
         }
     }
 
@@ -926,31 +950,42 @@ public class Connection implements AutoCloseable {
     }
 
     /**
-     * Runs an operation on the statement prepared for {@code sql}, preparing it
-     * first when it is not (yet) on the server, and keeps the cache in step.
+     * Runs {@code sql} once with {@code params}, or once per row of {@code rows}, as the statement prepared
+     * for it (preparing it first when it is not on the server, unnamed when it is not to be kept), and keeps
+     * the cache in step: a statement whose Parse failed is forgotten, one the server lost or can no longer
+     * run is parsed again next time. Each execution's row count goes to {@code counts} (when not null) as
+     * far as they completed, also when one failed.
      */
-    private ExtendedQueryOperation runPrepared(String sql, int[] types, boolean prepare,
-            java.util.function.BiFunction<String, String, ExtendedQueryOperation> make) {
-        // The same text with other parameter types is another statement on the server.
-        String key = types == null || types.length == 0 ? sql : sql + '\0' + java.util.Arrays.toString(types);
-        String name = prepared.get(key);
-        boolean parse = name == null;
-        if (parse) {
-            name = prepare && prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
+    private ExtendedQueryOperation runPrepared(String sql, int[] types, boolean prepare, byte[][] params,
+                                               List<byte[][]> rows, long[] counts) {
+        statements.forgetIfDropped(core.statementsDropped());
+        ServerStatement statement = statements.get(sql, types);
+        if (statement == null && prepare) {
+            statement = statements.add(sql, types);
         }
-        ExtendedQueryOperation op = make.apply(name, parse ? sql : null);
+        ExtendedQueryOperation op;
+        if (statement == null) {
+            op = rows == null ? ExtendedQueryOperation.single("", sql, params, types)
+                    : ExtendedQueryOperation.batch("", sql, rows, types);
+        } else {
+            op = rows == null ? ExtendedQueryOperation.single(statement, params)
+                    : ExtendedQueryOperation.batch(statement, rows);
+        }
         transport.submit(op);
         try {
             run(op);
         } catch (PgException e) {
-            // A plan the server dropped or can no longer use (the table changed): prepare it again next time.
-            if (isStalePlan(e)) {
-                prepared.remove(key);
+            if (statement != null && isStalePlan(e)) {
+                statement.stale();
             }
             throw e;
         } finally {
-            if (parse && op.parsed() && !name.isEmpty()) {
-                prepared.put(key, name);
+            if (statement != null && op.parses() && !op.parsed()) {
+                statements.remove(statement);
+            }
+            if (counts != null) {
+                long[] done = op.rowCounts();
+                System.arraycopy(done, 0, counts, 0, Math.min(done.length, counts.length));
             }
         }
         return op;
@@ -1137,27 +1172,31 @@ public class Connection implements AutoCloseable {
 
     private void submitPipelined(Pipeline p, String sql, boolean prepare, List<byte[][]> rows, boolean keepResult,
             Pipeline.Result into) {
-        String name = prepare ? prepared.get(sql) : "";
-        boolean parse = name == null || !prepare;
-        if (name == null) {
-            name = prepared.size() < PREPARED_LIMIT ? "pgreen_" + ++preparedCount : "";
-            if (!name.isEmpty()) {
-                // Used at once by the statements that follow: if this Parse fails, the server skips them too.
-                prepared.put(sql, name);
+        ServerStatement statement = null;
+        if (prepare) {
+            statements.forgetIfDropped(core.statementsDropped());
+            statement = statements.get(sql, null);
+            if (statement == null) {
+                // Used at once by the statements that follow: if its Parse fails, the server skips them too.
+                statement = statements.add(sql, null);
             }
         }
-        String statement = name;
-        ExtendedQueryOperation op = ExtendedQueryOperation.pipelined(statement, parse ? sql : null, rows, keepResult,
-                done -> {
-                    if (prepare && !statement.isEmpty() && ((parse && !done.parsed()) || isStalePlan(done.error()))) {
-                        prepared.remove(sql, statement);
-                    }
-                    if (into != null) {
-                        into.completed(done);
-                    } else if (done.error() != null) {
-                        p.noteError(done.error());
-                    }
-                });
+        ServerStatement prepared = statement;
+        java.util.function.Consumer<ExtendedQueryOperation> onComplete = done -> {
+            if (prepared != null && done.parses() && !done.parsed()) {
+                statements.remove(prepared);
+            } else if (prepared != null && isStalePlan(done.error())) {
+                prepared.stale();
+            }
+            if (into != null) {
+                into.completed(done);
+            } else if (done.error() != null) {
+                p.noteError(done.error());
+            }
+        };
+        ExtendedQueryOperation op = statement == null
+                ? ExtendedQueryOperation.pipelined("", sql, rows, keepResult, onComplete)
+                : ExtendedQueryOperation.pipelined(statement, rows, keepResult, onComplete);
         if (into != null) {
             into.sent(op);
         }
@@ -1786,12 +1825,21 @@ public class Connection implements AutoCloseable {
         closeResources();
     }
 
-    /** The connection's selector and a cancel request left on its way: closing them wakes their waiters. */
+    /**
+     * The connection's selector and a cancel request left on its way: closing them wakes their waiters. The
+     * caches of the session go with it; the statement cache, which the operation in progress uses, only on
+     * the thread that holds the connection (an aborted operation's own failure comes back here).
+     */
     private void closeResources() {
         selector.close();
         CancelRequest c = pendingCancel.getAndSet(null);
         if (c != null) {
             c.close();
+        }
+        rewrites.clear();
+        shapes.clear();
+        if (operationLock.isHeldByCurrentThread()) {
+            statements.clear();
         }
     }
 

@@ -26,6 +26,8 @@ final class ConnectionSelector {
     private final Map<SelectableChannel, SelectionKey> keys = new HashMap<>(4);
     private Selector selector;
     private boolean closed;
+    /** The caller polls the connection after every wait: which channel woke it up is of no use. */
+    private static final java.util.function.Consumer<SelectionKey> IGNORE = key -> { };
 
     /**
      * Waits until {@code channel} is ready for {@code ops} or {@code millis}
@@ -55,9 +57,12 @@ final class ConnectionSelector {
             } else {
                 key.interestOps(ops);
             }
-            for (SelectionKey other : keys.values()) {
-                if (other != key && other.isValid()) {
-                    other.interestOps(0);
+            // Usually the socket is the only channel: no iterator per wait then.
+            if (keys.size() > 1) {
+                for (SelectionKey other : keys.values()) {
+                    if (other != key && other.isValid()) {
+                        other.interestOps(0);
+                    }
                 }
             }
         } catch (ClosedChannelException | CancelledKeyException e) {
@@ -66,8 +71,8 @@ final class ConnectionSelector {
             lock.unlock();
         }
         try {
-            s.select(millis);
-            s.selectedKeys().clear();
+            // The action form: no selected-key set to fill and clear (an entry allocated per wait).
+            s.select(IGNORE, millis);
         } catch (ClosedSelectorException e) {
             // Closed with the connection: the next poll() says so.
         }

@@ -12,14 +12,11 @@ import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.QueryResult;
 import dev.pgreen.protocol.SimpleQueryOperation;
-import dev.pgreen.typecast.Oids;
 import dev.pgreen.typecast.TypeRegistry;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +61,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private Pipeline.Result pending;
     /** Builds rows instead of {@link #newRow(Object[], Map)}, when set (the JDBC layer's lazy text rows). */
     private Bridge.RowMaker rowMaker;
+    /** The shape of the last result with columns, and its casters as of {@link TypeRegistry#changes()}. */
+    private ResultShape shape;
+    private Typecaster[] shapeCasters;
+    private long shapeCastersAt;
 
     /**
      * A cursor on {@code conn}; usually made by {@link Connection#cursor()} or a {@link CursorFactory}.
@@ -158,7 +159,8 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * @throws PgException the server's error, as the subclass of its SQLSTATE
      */
     public Cursor executePrepared(String sql, Object... args) {
-        return runPrepared(QueryFormatter.parameterize(sql, args == null ? new Object[0] : args));
+        Object[] values = args == null ? NO_ARGS : args;
+        return runPrepared(conn.rewrites().positional(sql, values).sql(), values);
     }
 
     /**
@@ -173,24 +175,26 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * @throws PgException the server's error, as the subclass of its SQLSTATE
      */
     public Cursor executePrepared(String sql, Map<String, ?> args) {
-        return runPrepared(QueryFormatter.parameterize(sql, args == null ? Map.of() : args));
+        Map<String, ?> values = args == null ? Map.of() : args;
+        QueryFormatter.Parameterized p = conn.rewrites().named(sql, values);
+        return runPrepared(p.sql(), p.values(values));
     }
 
-    private Cursor runPrepared(QueryFormatter.Parameterized p) {
+    private static final Object[] NO_ARGS = new Object[0];
+
+    /** Runs {@code statement} (with {@code $n} placeholders) with {@code values}, encoded before anything is sent. */
+    private Cursor runPrepared(String statement, Object[] values) {
         ensureOpen();
         if (name != null) {
             throw new ProgrammingException("can't call executePrepared() on named cursors: use execute()");
         }
-        if (p.sql().isBlank()) {
+        if (statement.isBlank()) {
             throw new ProgrammingException("can't execute an empty query");
         }
-        byte[][] params = new byte[p.args().length][];
-        for (int i = 0; i < params.length; i++) {
-            params[i] = ServerParameters.encode(p.args()[i]);
-        }
+        byte[][] params = encode(values);
         reset();
-        query = p.sql();
-        QueryResult result = conn.executePrepared(p.sql(), params, this);
+        query = statement;
+        QueryResult result = conn.executePrepared(statement, params, this);
         if (result != null) {
             setResult(result);
         }
@@ -224,19 +228,22 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         try (Connection.Many many = conn.new Many(this, true)) {
             List<byte[][]> page = new ArrayList<>();
             for (Object args : argsList) {
-                QueryFormatter.Parameterized p = switch (args) {
-                    case Object[] a -> QueryFormatter.parameterize(sql, a);
-                    case List<?> l -> QueryFormatter.parameterize(sql, l.toArray());
-                    case Map<?, ?> m -> QueryFormatter.parameterize(sql, castMap(m));
+                Object[] values = switch (args) {
+                    case Object[] a -> a;
+                    case List<?> l -> l.toArray();
+                    case Map<?, ?> m -> null;
                     case null, default -> throw new ProgrammingException(
                             "executeManyPrepared arguments must be Object[], List or Map, not " + describe(args));
                 };
-                statement = p.sql();
-                byte[][] params = new byte[p.args().length][];
-                for (int i = 0; i < params.length; i++) {
-                    params[i] = ServerParameters.encode(p.args()[i]);
+                if (values != null) {
+                    statement = conn.rewrites().positional(sql, values).sql();
+                } else {
+                    Map<String, ?> named = castMap((Map<?, ?>) args);
+                    QueryFormatter.Parameterized p = conn.rewrites().named(sql, named);
+                    statement = p.sql();
+                    values = p.values(named);
                 }
-                page.add(params);
+                page.add(encode(values));
                 if (page.size() == BATCH_STATEMENTS) {
                     many.send(statement, page);
                     page = new ArrayList<>();
@@ -248,6 +255,15 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             query = statement;
             rowCount = many.finish();
         }
+    }
+
+    /** Server-side parameters as the server reads them (UTF-8 text, null for NULL). */
+    private static byte[][] encode(Object[] values) {
+        byte[][] params = new byte[values.length][];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = ServerParameters.encode(values[i]);
+        }
+        return params;
     }
 
     /** Executions of a prepared statement per page of executeManyPrepared. */
@@ -421,19 +437,28 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     /** Takes the columns of a result (null: none), with the casters its rows decode with. */
     void describe(List<Field> fields) {
         this.fields = fields;
-        if (fields != null) {
-            casters = new Typecaster[fields.size()];
-            Map<String, Integer> index = new HashMap<>();
-            List<Column> cols = new ArrayList<>(fields.size());
-            for (int i = 0; i < fields.size(); i++) {
-                Field f = fields.get(i);
-                casters[i] = Extensions.lookup(f.typeOid(), this);
-                index.putIfAbsent(f.name(), i);
-                cols.add(column(f));
-            }
-            columnIndex = Collections.unmodifiableMap(index);
-            description = Collections.unmodifiableList(cols);
+        if (fields == null) {
+            return;
         }
+        ResultShape s = shape;
+        if (s == null || s.fields() != fields) {
+            // A prepared statement hands out the same fields each time: only another one needs the lookup.
+            s = conn.resultShape(fields);
+        }
+        long registrations = TypeRegistry.changes();
+        if (s != shape || registrations != shapeCastersAt) {
+            Typecaster[] c = new Typecaster[fields.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Extensions.lookup(fields.get(i).typeOid(), this);
+            }
+            // Never changed in place: rows of an earlier result may still cast lazily with the old array.
+            shapeCasters = c;
+            shapeCastersAt = registrations;
+            shape = s;
+        }
+        casters = shapeCasters;
+        description = s.description();
+        columnIndex = s.columnIndex();
     }
 
     /** Called by the connection when it sent this cursor's statements into a pipeline. */
@@ -470,22 +495,6 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (result != null) {
             setResult(result);
         }
-    }
-
-    private static Column column(Field f) {
-        int precision = -1;
-        int scale = -1;
-        int fmod = f.typeModifier() > 0 ? f.typeModifier() - 4 : f.typeModifier();
-        if (f.typeOid() == Oids.NUMERIC && f.typeModifier() >= 4) {
-            precision = (fmod >> 16) & 0xffff;
-            scale = fmod & 0xffff;
-        }
-        // As psycopg2: a variable-length type reports its declared maximum (numeric: its precision).
-        int internalSize = f.typeSize();
-        if (internalSize == -1) {
-            internalSize = f.typeOid() == Oids.NUMERIC ? (fmod < 0 ? -1 : fmod >> 16) : fmod;
-        }
-        return new Column(f.name(), f.typeOid(), -1, internalSize, precision, scale, null);
     }
 
     // ---- named (server-side) cursors ----

@@ -58,7 +58,7 @@ public abstract class PollingWait implements WaitCallback {
                 if (Thread.interrupted()) {
                     interrupted = true;
                 }
-                long now = System.nanoTime();
+                long now = budget == null ? 0 : System.nanoTime();
                 if (!cancelled && (interrupted || (budget != null && now - cancelAt >= 0))) {
                     cancelled = true;
                     if (!conn.isEstablished()) {

@@ -155,7 +155,8 @@ public final class SharedConnection implements AutoCloseable {
      *                     or the connection is broken ({@link #isBroken()})
      */
     public Reply submitPrepared(String sql, Object... args) {
-        return submitParameterized(QueryFormatter.parameterize(sql, args == null ? new Object[0] : args));
+        Object[] values = args == null ? new Object[0] : args;
+        return submitParameterized(conn.rewrites().positional(sql, values).sql(), values);
     }
 
     /**
@@ -166,15 +167,17 @@ public final class SharedConnection implements AutoCloseable {
      * @return the reply to {@link Reply#await() await}
      */
     public Reply submitPrepared(String sql, Map<String, ?> args) {
-        return submitParameterized(QueryFormatter.parameterize(sql, args == null ? Map.of() : args));
+        Map<String, ?> values = args == null ? Map.of() : args;
+        QueryFormatter.Parameterized p = conn.rewrites().named(sql, values);
+        return submitParameterized(p.sql(), p.values(values));
     }
 
-    private Reply submitParameterized(QueryFormatter.Parameterized p) {
-        byte[][] params = new byte[p.args().length][];
+    private Reply submitParameterized(String statement, Object[] values) {
+        byte[][] params = new byte[values.length][];
         for (int i = 0; i < params.length; i++) {
-            params[i] = ServerParameters.encode(p.args()[i]);
+            params[i] = ServerParameters.encode(values[i]);
         }
-        return send(new Reply(this, p.sql(), params));
+        return send(new Reply(this, statement, params));
     }
 
     /**

@@ -100,11 +100,17 @@ class PreparedTest {
 
             conn.setAutocommit(false);
             conn.cursor().execute("DEALLOCATE ALL");
+            assertEquals(3, conn.cursor().executePrepared("SELECT %s::int", 3).fetchOne().get(0),
+                    "the driver saw DEALLOCATE ALL go by: it prepares again without trying the lost statement");
+            // One statement deallocated by name is noticed only when it fails.
+            Object name = conn.cursor().execute("SELECT name FROM pg_prepared_statements "
+                    + "WHERE statement = 'SELECT $1::int'").fetchOne().get(0);
+            conn.cursor().execute("DEALLOCATE " + name);
             var gone = assertThrows(dev.pgreen.errors.OperationalException.class,
-                    () -> conn.cursor().executePrepared("SELECT %s::int", 3), "inside a transaction it can't retry");
+                    () -> conn.cursor().executePrepared("SELECT %s::int", 4), "inside a transaction it can't retry");
             assertEquals("26000", gone.sqlState());
             conn.rollback();
-            assertEquals(4, conn.cursor().executePrepared("SELECT %s::int", 4).fetchOne().get(0));
+            assertEquals(5, conn.cursor().executePrepared("SELECT %s::int", 5).fetchOne().get(0));
         }
     }
 

@@ -59,37 +59,55 @@ public final class QueryFormatter {
     }
 
     /**
-     * A query with {@code $1, $2, ...} in place of its placeholders, and the arguments in that order.
+     * A query for server-side parameters: the SQL with {@code $1, $2, ...} in place of its {@code count}
+     * placeholders, and for {@code %(name)s} placeholders the name each {@code $n} stands for (null for
+     * {@code %s}, where {@code $n} is the n-th argument). It depends on the SQL alone, so it can be kept.
      *
-     * @param sql the query with {@code $n} placeholders
-     * @param args the argument of each {@code $n}, in order
+     * @param sql   the query with {@code $n} placeholders
+     * @param count how many {@code $n} there are
+     * @param names the name of each {@code $n}, in order, or null for positional placeholders
      */
-    public record Parameterized(String sql, Object[] args) {}
+    public record Parameterized(String sql, int count, java.util.List<String> names) {
+        /**
+         * The values of the parameters, in order, from a mapping with (at least) every name.
+         *
+         * @param args the arguments by name
+         * @return the value of each {@code $n}, in order
+         */
+        public Object[] values(Map<String, ?> args) {
+            Object[] values = new Object[names.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = args.get(names.get(i));
+            }
+            return values;
+        }
+    }
 
     /**
      * Turns {@code %s} placeholders into {@code $n} for server-side parameters; {@code %%} becomes {@code %}.
      *
      * @param sql the query, with {@code %s} placeholders
      * @param args one argument per {@code %s}
-     * @return the query and its arguments
-     * @throws ProgrammingException if the arguments do not match the placeholders
+     * @return the rewritten query
+     * @throws ProgrammingException if the arguments do not match the placeholders (as
+     *     {@link #format(String, Object[], Connection)} raises)
      */
     public static Parameterized parameterize(String sql, Object[] args) {
-        return new Parameterized(positional(sql, args, (v, n) -> "$" + n), args.clone());
+        return new Parameterized(positional(sql, args, (v, n) -> "$" + n), args.length, null);
     }
 
     /**
      * Turns {@code %(name)s} placeholders into {@code $n}, one per distinct name.
      *
      * @param sql the query, with {@code %(name)s} placeholders
-     * @param args the arguments by name
-     * @return the query and its arguments, in the order of their first placeholders
+     * @param args the arguments by name; each name must be there
+     * @return the rewritten query, with the name of each {@code $n}
      * @throws ProgrammingException if a key is missing
      */
     public static Parameterized parameterize(String sql, Map<String, ?> args) {
         java.util.LinkedHashMap<String, Integer> numbers = new java.util.LinkedHashMap<>();
         String out = named(sql, args, (v, n) -> "$" + n, numbers);
-        return new Parameterized(out, numbers.keySet().stream().map(args::get).toArray());
+        return new Parameterized(out, numbers.size(), java.util.List.copyOf(numbers.keySet()));
     }
 
     private static String positional(String sql, Object[] args, Render render) {

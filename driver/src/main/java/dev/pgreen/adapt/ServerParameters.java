@@ -68,7 +68,41 @@ public final class ServerParameters {
      * @throws DataException if a string has a NUL character
      */
     public static byte[] encode(Object v) {
-        String text = switch (v) {
+        // Integers are written as digits straight into bytes, no String in between: every point select binds one.
+        return switch (v) {
+            case Integer i -> digits(i);
+            case Long l -> digits(l);
+            case Short s -> digits(s);
+            case Byte b -> digits(b);
+            case null, default -> {
+                String text = text(v);
+                yield text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+            }
+        };
+    }
+
+    private static byte[] digits(long v) {
+        if (v == Long.MIN_VALUE) {
+            return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        }
+        long rest = Math.abs(v);
+        int length = v < 0 ? 2 : 1;
+        for (long x = rest; x >= 10; x /= 10) {
+            length++;
+        }
+        byte[] b = new byte[length];
+        for (int i = length - 1; i >= 0; i--) {
+            b[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        if (v < 0) {
+            b[0] = '-';
+        }
+        return b;
+    }
+
+    private static String text(Object v) {
+        return switch (v) {
             case null -> null;
             case String s -> checkNul(s);
             case Character c -> checkNul(c.toString());
@@ -86,22 +120,16 @@ public final class ServerParameters {
             case LocalDate d -> d.equals(LocalDate.MAX) ? "infinity" : d.equals(LocalDate.MIN) ? "-infinity" : bc(d.getYear(), d.toString(), d.withYear(1 - d.getYear()).toString());
             case LocalDateTime t -> t.equals(LocalDateTime.MAX) ? "infinity" : t.equals(LocalDateTime.MIN) ? "-infinity" : bc(t.getYear(), t.toString(), t.withYear(1 - t.getYear()).toString());
             case OffsetDateTime t -> t.equals(OffsetDateTime.MAX) ? "infinity" : t.equals(OffsetDateTime.MIN) ? "-infinity" : bc(t.getYear(), t.toString(), t.withYear(1 - t.getYear()).toString());
-            case ZonedDateTime t -> encodeText(t.toOffsetDateTime());
-            case Instant i -> encodeText(OffsetDateTime.ofInstant(i, java.time.ZoneOffset.UTC));
+            case ZonedDateTime t -> text(t.toOffsetDateTime());
+            case Instant i -> text(OffsetDateTime.ofInstant(i, java.time.ZoneOffset.UTC));
             case LocalTime t -> t.toString();
             case OffsetTime t -> t.toString();
             case Duration d -> d.toString();
             case Period p -> p.toString();
-            case TypedText t -> encodeText(t.value());
+            case TypedText t -> text(t.value());
             default -> throw new ProgrammingException("can't send type '" + v.getClass().getName()
                     + "' as a server-side parameter: use execute(), which adapts it client-side");
         };
-        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String encodeText(Object v) {
-        byte[] b = encode(v);
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
     /** PostgreSQL writes years before 1 as "YYYY-MM-DD BC", where Java's year 0 is 1 BC. */

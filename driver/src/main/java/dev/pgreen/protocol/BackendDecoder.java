@@ -4,7 +4,9 @@ import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.protocol.BackendMessage.*;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,11 @@ public final class BackendDecoder {
     private int readIndex;
     /** The large message being received into its own body, or null; while set, every byte read goes there. */
     private LargeFrame large;
+    /** Reads each message's body in turn: a reader per message was most of a query's decoding garbage. */
+    private final MessageReader reader = new MessageReader();
+    /** The last CommandComplete, handed out again while the tags repeat (a statement run again reports the same). */
+    private CommandComplete lastComplete;
+    private byte[] lastTag;
 
     /** The buffer to read into, in write mode, with room for at least one more byte. */
     public ByteBuffer buffer() {
@@ -142,7 +149,7 @@ public final class BackendDecoder {
         }
         int bodyStart = readIndex + 5;
         try {
-            return decode(type, new MessageReader(a, bodyStart, frameEnd, type));
+            return decode(type, reader.reset(a, bodyStart, frameEnd, type));
         } finally {
             readIndex = frameEnd;
         }
@@ -189,7 +196,19 @@ public final class BackendDecoder {
         return type >= 32 && type < 127 ? String.valueOf(type) : String.format("\\x%02x", (int) type);
     }
 
-    static BackendMessage decode(char type, MessageReader r) {
+    // Messages without content are immutable and alike: one instance each serves every session.
+    private static final EmptyQueryResponse EMPTY_QUERY_RESPONSE = new EmptyQueryResponse();
+    private static final CopyDone COPY_DONE = new CopyDone();
+    private static final ParseComplete PARSE_COMPLETE = new ParseComplete();
+    private static final BindComplete BIND_COMPLETE = new BindComplete();
+    private static final CloseComplete CLOSE_COMPLETE = new CloseComplete();
+    private static final NoData NO_DATA = new NoData();
+    private static final PortalSuspended PORTAL_SUSPENDED = new PortalSuspended();
+    private static final ReadyForQuery IDLE = new ReadyForQuery('I');
+    private static final ReadyForQuery IN_TRANSACTION = new ReadyForQuery('T');
+    private static final ReadyForQuery IN_FAILED_TRANSACTION = new ReadyForQuery('E');
+
+    private BackendMessage decode(char type, MessageReader r) {
         BackendMessage m = switch (type) {
             case 'R' -> authentication(r);
             case 'S' -> new ParameterStatus(r.cstring(), r.cstring());
@@ -197,19 +216,19 @@ public final class BackendDecoder {
             case 'Z' -> readyForQuery(r);
             case 'T' -> rowDescription(r);
             case 'D' -> dataRow(r);
-            case 'C' -> new CommandComplete(r.cstring());
-            case 'I' -> new EmptyQueryResponse();
+            case 'C' -> commandComplete(r);
+            case 'I' -> EMPTY_QUERY_RESPONSE;
             case 'E' -> new ErrorResponse(fields(r));
             case 'N' -> new NoticeResponse(fields(r));
             case 'A' -> new NotificationResponse(r.int32(), r.cstring(), r.cstring());
             case 'G', 'H', 'W' -> copyResponse(type, r);
             case 'd' -> new CopyData(r.rest());
-            case 'c' -> new CopyDone();
-            case '1' -> new ParseComplete();
-            case '2' -> new BindComplete();
-            case '3' -> new CloseComplete();
-            case 'n' -> new NoData();
-            case 's' -> new PortalSuspended();
+            case 'c' -> COPY_DONE;
+            case '1' -> PARSE_COMPLETE;
+            case '2' -> BIND_COMPLETE;
+            case '3' -> CLOSE_COMPLETE;
+            case 'n' -> NO_DATA;
+            case 's' -> PORTAL_SUSPENDED;
             case 't' -> parameterDescription(r);
             case 'v' -> negotiateProtocolVersion(r);
             default -> throw new InterfaceException("protocol error: unknown message type '" + printable(type) + "'");
@@ -242,10 +261,25 @@ public final class BackendDecoder {
 
     private static ReadyForQuery readyForQuery(MessageReader r) {
         char status = (char) r.int8();
-        if (status != 'I' && status != 'T' && status != 'E') {
-            throw r.malformed("unknown transaction status '" + printable(status) + "'");
+        return switch (status) {
+            case 'I' -> IDLE;
+            case 'T' -> IN_TRANSACTION;
+            case 'E' -> IN_FAILED_TRANSACTION;
+            default -> throw r.malformed("unknown transaction status '" + printable(status) + "'");
+        };
+    }
+
+    /** The tag's bytes are compared with the last tag's before a String is made of them. */
+    private CommandComplete commandComplete(MessageReader r) {
+        byte[] a = r.buffer();
+        int start = r.position();
+        int end = start + r.cstringLength();
+        if (lastComplete == null || !Arrays.equals(a, start, end, lastTag, 0, lastTag.length)) {
+            lastTag = Arrays.copyOfRange(a, start, end);
+            lastComplete = new CommandComplete(new String(lastTag, StandardCharsets.UTF_8));
         }
-        return new ReadyForQuery(status);
+        r.skip(end - start + 1);
+        return lastComplete;
     }
 
     private static RowDescription rowDescription(MessageReader r) {
@@ -264,7 +298,7 @@ public final class BackendDecoder {
         // Copy the body out of the shared receive buffer, rebasing the bounds to it.
         int bodyStart = n == 0 ? r.position() : firstStart(bounds, r.position());
         int bodyEnd = r.position();
-        byte[] body = java.util.Arrays.copyOfRange(r.buffer(), bodyStart, bodyEnd);
+        byte[] body = Arrays.copyOfRange(r.buffer(), bodyStart, bodyEnd);
         for (int i = 0; i < n; i++) {
             bounds[2 * i] = bounds[2 * i + 1] > 0 ? bounds[2 * i] - bodyStart : 0;
         }

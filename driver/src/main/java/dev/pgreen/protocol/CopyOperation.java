@@ -159,7 +159,7 @@ public final class CopyOperation implements Operation {
 
     /** Rows copied, from the command tag ("COPY n"), or -1. */
     public long rowCount() {
-        return new QueryResult(null, java.util.List.of(), commandTag).rowCount();
+        return QueryResult.rowCount(commandTag);
     }
 
     public String commandTag() {

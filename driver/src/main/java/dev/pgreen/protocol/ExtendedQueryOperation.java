@@ -18,13 +18,24 @@ import java.util.function.Consumer;
  * several (a batch) only the affected rows are counted, and the first error
  * skips the rest of the batch.
  *
+ * <p>A {@link ServerStatement} is parsed and described once ({@code Describe}
+ * of the statement, right after its Parse) and then executed with Bind and
+ * Execute alone, its columns taken from that description (see
+ * {@link ServerStatement} for when that holds); a statement the server may
+ * still hold although it became unusable is closed before it is parsed again.
+ * What a statement needs is decided when the messages are written, so
+ * operations see the statement's state in the order they reach the server.
+ *
  * <p>In a pipeline the same messages go without the Sync: the operation is
  * complete once its last execution is answered (or the server skipped it after
  * an earlier error), and then tells whoever sent it.
  */
 public final class ExtendedQueryOperation implements Operation {
-    private final String statementName;
+    /** The prepared statement executed, or null for the unnamed one (parsed from {@link #sql}). */
+    private final ServerStatement statement;
     private final String sql;
+    /** The parameters of the one execution, or else of each; null once written (a pipeline keeps only bytes). */
+    private byte[][] params;
     private List<byte[][]> paramRows;
     private final int executions;
     private final boolean keepResult;
@@ -36,11 +47,16 @@ public final class ExtendedQueryOperation implements Operation {
     private final int[] types;
     /** Parse and Describe only, nothing executed: the parameter types and the result's columns. */
     private final boolean describeOnly;
+    /** Whether a Parse went out: for {@link #statement}, decided when the messages are written. */
+    private boolean parses;
+    /** Whether a Describe of {@link #statement} went out, whose answer describes it. */
+    private boolean describesStatement;
     private int[] parameterTypes;
-    private long[] rowCounts = new long[0];
+    /** Each execution's row count, for batches; one execution's is {@link #rowCount}. */
+    private long[] rowCounts;
     private int executedCount;
     private List<Field> fields;
-    private final List<DataRow> rows = new ArrayList<>();
+    private List<DataRow> rows;
     private String commandTag;
     private long rowCount = -1;
     private boolean parsed;
@@ -48,17 +64,17 @@ public final class ExtendedQueryOperation implements Operation {
     private char refusedCopy;
     private PgException error;
 
-    /** One execution whose result is kept. {@code sql} is null when the statement is already prepared. */
+    /** One execution of the unnamed statement, parsed from {@code sql}, whose result is kept. */
     public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params) {
         return single(statementName, sql, params, null);
     }
 
     /** {@link #single(String, String, byte[][])} with the parameters' type OIDs for Parse (null: none). */
     public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params, int[] types) {
-        return new ExtendedQueryOperation(statementName, sql, List.<byte[][]>of(params), true, types, false, false, null);
+        return new ExtendedQueryOperation(unnamed(statementName), sql, params, null, true, types, false, false, null);
     }
 
-    /** One execution per row of parameters, counting the rows affected. */
+    /** One execution per row of parameters of the unnamed statement, counting the rows affected. */
     public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows) {
         return batch(statementName, sql, paramRows, null);
     }
@@ -66,29 +82,56 @@ public final class ExtendedQueryOperation implements Operation {
     /** {@link #batch(String, String, List)} with the parameters' type OIDs for Parse (null: none). */
     public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows,
                                                int[] types) {
-        return new ExtendedQueryOperation(statementName, sql, paramRows, false, types, false, false, null);
+        return new ExtendedQueryOperation(unnamed(statementName), sql, null, paramRows, false, types, false, false,
+                null);
     }
 
     /** Parse (unnamed) and Describe: what the server infers for the parameters and the result; runs nothing. */
     public static ExtendedQueryOperation describe(String sql, int[] types) {
-        return new ExtendedQueryOperation("", sql, List.of(), false, types, true, false, null);
+        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, false, null);
     }
 
     /**
-     * Statements of a pipeline: one execution per row of parameters, no Sync;
+     * Statements of a pipeline, of the unnamed statement: one execution per row of parameters, no Sync;
      * {@code onComplete} runs (inside the I/O step) once they are answered.
      */
     public static ExtendedQueryOperation pipelined(String statementName, String sql, List<byte[][]> paramRows,
             boolean keepResult, Consumer<ExtendedQueryOperation> onComplete) {
-        return new ExtendedQueryOperation(statementName, sql, paramRows, keepResult, null, false, true, onComplete);
+        return new ExtendedQueryOperation(unnamed(statementName), sql, null, paramRows, keepResult, null, false, true,
+                onComplete);
     }
 
-    private ExtendedQueryOperation(String statementName, String sql, List<byte[][]> paramRows, boolean keepResult,
-            int[] types, boolean describeOnly, boolean pipelined, Consumer<ExtendedQueryOperation> onComplete) {
-        this.statementName = statementName;
+    /** One execution of a prepared statement (parsed first when it needs it), whose result is kept. */
+    public static ExtendedQueryOperation single(ServerStatement statement, byte[][] params) {
+        return new ExtendedQueryOperation(statement, null, params, null, true, null, false, false, null);
+    }
+
+    /** One execution of a prepared statement per row of parameters, counting the rows affected. */
+    public static ExtendedQueryOperation batch(ServerStatement statement, List<byte[][]> paramRows) {
+        return new ExtendedQueryOperation(statement, null, null, paramRows, false, null, false, false, null);
+    }
+
+    /** {@link #pipelined(String, String, List, boolean, Consumer)} of a prepared statement. */
+    public static ExtendedQueryOperation pipelined(ServerStatement statement, List<byte[][]> paramRows,
+            boolean keepResult, Consumer<ExtendedQueryOperation> onComplete) {
+        return new ExtendedQueryOperation(statement, null, null, paramRows, keepResult, null, false, true, onComplete);
+    }
+
+    private static ServerStatement unnamed(String statementName) {
+        if (!statementName.isEmpty()) {
+            throw new IllegalArgumentException("a named statement is a ServerStatement: " + statementName);
+        }
+        return null;
+    }
+
+    private ExtendedQueryOperation(ServerStatement statement, String sql, byte[][] params, List<byte[][]> paramRows,
+            boolean keepResult, int[] types, boolean describeOnly, boolean pipelined,
+            Consumer<ExtendedQueryOperation> onComplete) {
+        this.statement = statement;
         this.sql = sql;
+        this.params = params;
         this.paramRows = paramRows;
-        this.executions = paramRows.size();
+        this.executions = paramRows == null ? 1 : paramRows.size();
         this.keepResult = keepResult;
         this.pipelined = pipelined;
         this.onComplete = onComplete;
@@ -98,24 +141,56 @@ public final class ExtendedQueryOperation implements Operation {
 
     @Override
     public void start(FrontendEncoder out) {
-        if (sql != null) {
-            out.parse(statementName, sql, types);
-        }
-        if (describeOnly) {
-            out.describeStatement(statementName);
-        }
-        for (byte[][] params : paramRows) {
-            out.bind(statementName, params);
-            if (keepResult) {
-                out.describePortal();
+        boolean describePortal = keepResult;
+        if (statement == null) {
+            parses = sql != null;
+            if (parses) {
+                out.parse("", sql, types);
             }
-            out.execute();
+            if (describeOnly) {
+                out.describeStatement("");
+            }
+        } else if (statement.needsParse()) {
+            parses = true;
+            if (statement.mayExist()) {
+                out.closeStatement(statement.name());
+            }
+            statement.parsing();
+            out.parse(statement.name(), statement.sql(), statement.types());
+            describesStatement = statement.describesOnce();
+            if (describesStatement) {
+                out.describeStatement(statement.name());
+                describePortal = false;
+            }
+        } else if (statement.describesOnce() && statement.isDescribed()) {
+            // The server checks at Bind that the plan still returns these columns (0A000 if not): no Describe.
+            fields = statement.fields();
+            describePortal = false;
+        }
+        byte[] name = statement == null ? NO_NAME : statement.encodedName();
+        if (paramRows == null) {
+            execute(out, name, params, describePortal);
+        } else {
+            for (byte[][] row : paramRows) {
+                execute(out, name, row, describePortal);
+            }
         }
         // Encoded now: a long pipeline keeps only the bytes on their way, not the values.
+        params = null;
         paramRows = null;
         if (!pipelined) {
             out.sync();
         }
+    }
+
+    private static final byte[] NO_NAME = new byte[0];
+
+    private static void execute(FrontendEncoder out, byte[] statementName, byte[][] params, boolean describe) {
+        out.bind(statementName, params);
+        if (describe) {
+            out.describePortal();
+        }
+        out.execute();
     }
 
     @Override
@@ -123,20 +198,30 @@ public final class ExtendedQueryOperation implements Operation {
         switch (m) {
             case ParseComplete p -> parsed = true;
             case BindComplete b -> { }
-            case NoData n -> { }
+            case CloseComplete c -> { }
+            case NoData n -> {
+                if (describesStatement) statement.described(null);
+            }
             case ParameterDescription p -> parameterTypes = p.typeOids();
-            case RowDescription d -> fields = d.fields();
+            case RowDescription d -> {
+                fields = d.fields();
+                if (describesStatement) statement.described(fields);
+            }
             case DataRow r -> {
-                if (keepResult) rows.add(r);
+                if (keepResult) {
+                    if (rows == null) rows = new ArrayList<>();
+                    rows.add(r);
+                }
             }
             case CommandComplete c -> {
                 commandTag = c.tag();
-                long n = new QueryResult(null, List.of(), c.tag()).rowCount();
+                long n = QueryResult.rowCount(c.tag());
                 if (n >= 0) rowCount = (rowCount < 0 ? 0 : rowCount) + n;
-                if (executedCount == rowCounts.length) {
-                    rowCounts = java.util.Arrays.copyOf(rowCounts, Math.max(4, 2 * executedCount));
+                if (executions > 1) {
+                    if (rowCounts == null) rowCounts = new long[executions];
+                    rowCounts[executedCount] = n;
                 }
-                rowCounts[executedCount++] = n;
+                executedCount++;
                 return executed();
             }
             case EmptyQueryResponse e -> {
@@ -209,6 +294,11 @@ public final class ExtendedQueryOperation implements Operation {
         return complete;
     }
 
+    /** Whether this operation sent a Parse (known once it is submitted). */
+    public boolean parses() {
+        return parses;
+    }
+
     /** Whether the Parse of this operation succeeded: the statement now exists on the server. */
     public boolean parsed() {
         return parsed;
@@ -216,7 +306,8 @@ public final class ExtendedQueryOperation implements Operation {
 
     /** The result of a single execution; null when it failed. */
     public QueryResult result() {
-        return error == null ? new QueryResult(fields, fields == null ? List.of() : rows, commandTag) : null;
+        return error == null ? new QueryResult(fields, fields == null || rows == null ? List.of() : rows, commandTag)
+                : null;
     }
 
     /** Rows affected by all the executions together, -1 when none reported a count. */
@@ -226,6 +317,9 @@ public final class ExtendedQueryOperation implements Operation {
 
     /** Rows affected by each execution that completed, in order (-1 where the command reports none). */
     public long[] rowCounts() {
+        if (rowCounts == null) {
+            return executedCount == 0 ? new long[0] : new long[] {rowCount};
+        }
         return java.util.Arrays.copyOf(rowCounts, executedCount);
     }
 

@@ -95,6 +95,12 @@ public final class FrontendEncoder {
     }
 
     private void cstring(String s) {
+        if (s.isEmpty()) {
+            // The unnamed portal and statement, named in every Bind, Describe and Execute.
+            ensure(1);
+            out.put((byte) 0);
+            return;
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (byte x : b) {
             if (x == 0) {
@@ -198,6 +204,19 @@ public final class FrontendEncoder {
         begin('B');
         cstring("");
         cstring(name);
+        bindValues(params);
+    }
+
+    /** {@link #bind(String, byte[][])} with the statement's name already in UTF-8 (no NUL, unterminated). */
+    public void bind(byte[] name, byte[][] params) {
+        begin('B');
+        cstring("");
+        ensure(name.length + 1);
+        out.put(name).put((byte) 0);
+        bindValues(params);
+    }
+
+    private void bindValues(byte[][] params) {
         int16(0);
         int16(params.length);
         for (byte[] p : params) {
@@ -209,6 +228,15 @@ public final class FrontendEncoder {
             }
         }
         int16(0);
+        end();
+    }
+
+    /** Close a prepared statement; closing one that does not exist is no error. */
+    public void closeStatement(String name) {
+        begin('C');
+        ensure(1);
+        out.put((byte) 'S');
+        cstring(name);
         end();
     }
 

@@ -6,19 +6,30 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Bounds-checked reads from one message body. Every overrun is a protocol error
- * naming the message, never an {@link ArrayIndexOutOfBoundsException}.
+ * naming the message, never an {@link ArrayIndexOutOfBoundsException}. The
+ * decoder keeps one and {@link #reset}s it for each message: nothing a message
+ * decodes to refers to it.
  */
 final class MessageReader {
-    private final byte[] buf;
-    private final int end;
-    private final char type;
+    private byte[] buf;
+    private int end;
+    private char type;
     private int pos;
 
+    MessageReader() {
+    }
+
     MessageReader(byte[] buf, int start, int end, char type) {
+        reset(buf, start, end, type);
+    }
+
+    /** Reads the body {@code buf[start, end)} of a message of {@code type} from now on. */
+    MessageReader reset(byte[] buf, int start, int end, char type) {
         this.buf = buf;
         this.pos = start;
         this.end = end;
         this.type = type;
+        return this;
     }
 
     int remaining() {
@@ -73,16 +84,22 @@ final class MessageReader {
         return (hi << 32) | lo;
     }
 
-    /** A NUL-terminated UTF-8 string. */
-    String cstring() {
-        int start = pos;
+    /** The length of the NUL-terminated string at the position, its NUL not counted; reads nothing. */
+    int cstringLength() {
         for (int i = pos; i < end; i++) {
             if (buf[i] == 0) {
-                pos = i + 1;
-                return new String(buf, start, i - start, StandardCharsets.UTF_8);
+                return i - pos;
             }
         }
         throw malformed("string is not NUL-terminated");
+    }
+
+    /** A NUL-terminated UTF-8 string. */
+    String cstring() {
+        int length = cstringLength();
+        String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+        pos += length + 1;
+        return s;
     }
 
     byte[] bytes(int n) {

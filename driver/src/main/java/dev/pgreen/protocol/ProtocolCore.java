@@ -24,6 +24,7 @@ public final class ProtocolCore {
     private volatile int secretKey;
     private volatile char transactionStatus = 'I';
     private volatile Diagnostics fatalError;
+    private volatile int statementsDropped;
 
     public ProtocolCore(SessionListener listener) {
         this.listener = listener;
@@ -123,6 +124,9 @@ public final class ProtocolCore {
         if (m instanceof ReadyForQuery z) {
             transactionStatus = z.status();
         }
+        if (m instanceof CommandComplete c && (c.tag().equals("DEALLOCATE ALL") || c.tag().equals("DISCARD ALL"))) {
+            statementsDropped++;
+        }
         Operation op = inFlight.peek();
         while (op != null && op.pipelined() && m instanceof ReadyForQuery) {
             // An earlier error made the server skip everything up to the Sync this ReadyForQuery answers.
@@ -174,6 +178,14 @@ public final class ProtocolCore {
      */
     public void forgetRejectedStartup() {
         fatalError = null;
+    }
+
+    /**
+     * How many times the session has dropped all its prepared statements at once ({@code DEALLOCATE ALL},
+     * {@code DISCARD ALL}, whoever sent them): a cache of them is void once this changes.
+     */
+    public int statementsDropped() {
+        return statementsDropped;
     }
 
     /** The FATAL error the server sent before closing, if any. */

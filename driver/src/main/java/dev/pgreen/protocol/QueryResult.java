@@ -13,24 +13,42 @@ public record QueryResult(List<Field> fields, List<DataRow> rows, String command
 
     /** The row count libpq's PQcmdTuples would give, or -1 when the tag has none. */
     public long rowCount() {
-        if (commandTag == null) {
+        return rowCount(commandTag);
+    }
+
+    /**
+     * The row count in a command tag as libpq's PQcmdTuples reads it (the number after the last space of
+     * {@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code MOVE}, {@code FETCH}, {@code COPY}
+     * and {@code MERGE} tags), or -1 when it has none. Read in place: it runs for every statement.
+     */
+    public static long rowCount(String tag) {
+        if (tag == null || !countsRows(tag)) {
             return -1;
         }
-        int space = commandTag.lastIndexOf(' ');
-        if (space < 0) {
+        int digits = tag.lastIndexOf(' ') + 1;
+        if (digits == tag.length() || tag.length() - digits > 18) {
             return -1;
         }
-        String verb = commandTag.substring(0, commandTag.indexOf(' '));
-        switch (verb) {
-            case "SELECT", "INSERT", "UPDATE", "DELETE", "MOVE", "FETCH", "COPY", "MERGE" -> { }
-            default -> {
+        long n = 0;
+        for (int i = digits; i < tag.length(); i++) {
+            char c = tag.charAt(i);
+            if (c < '0' || c > '9') {
                 return -1;
             }
+            n = n * 10 + (c - '0');
         }
-        try {
-            return Long.parseLong(commandTag.substring(space + 1));
-        } catch (NumberFormatException e) {
-            return -1;
+        return n;
+    }
+
+    private static final String[] COUNTING = {"SELECT", "INSERT", "UPDATE", "DELETE", "MOVE", "FETCH", "COPY", "MERGE"};
+
+    private static boolean countsRows(String tag) {
+        int space = tag.indexOf(' ');
+        for (String verb : COUNTING) {
+            if (verb.length() == space && tag.startsWith(verb)) {
+                return true;
+            }
         }
+        return false;
     }
 }

@@ -59,6 +59,8 @@ public final class Transport {
     private volatile String abortReason;
     /** Resolving the host name, until the first address is tried. */
     private volatile HostResolver resolver;
+    /** Whether a read right after sending a request tends to find the reply; under the I/O lock. */
+    private final ReplyPredictor replies = new ReplyPredictor();
     private IOException lastConnectFailure;
     /** Whether each attempt encrypts; set by {@link #open}. */
     private TlsAttempts tls;
@@ -246,7 +248,12 @@ public final class Transport {
 
     /** Queues an operation; under the I/O lock, so a concurrent {@link #step()} never sees the buffer half-written. */
     public void submit(dev.pgreen.protocol.Operation op) {
-        withIo(() -> core.submit(op));
+        ioLock.lock();
+        try {
+            core.submit(op);
+        } finally {
+            ioLock.unlock();
+        }
     }
 
     /** Bytes the core has written that the socket has not taken yet. */
@@ -367,11 +374,16 @@ public final class Transport {
                     return PollState.WRITE;
                 }
                 boolean busy = core.isBusy();
-                if (written > 0 && busy && !core.decoder().hasPartialMessage() && !wire.hasBufferedInput()) {
-                    // The reply to what just left cannot be here yet: skip a read that would find nothing.
+                boolean justSent = written > 0 && busy && !core.decoder().hasPartialMessage()
+                        && !wire.hasBufferedInput();
+                if (justSent && !replies.expectedAtOnce()) {
+                    // The reply to what just left is not expected yet: skip a read that would find nothing.
                     return PollState.READ;
                 }
                 int n = wire.read(core.decoder().buffer());
+                if (justSent) {
+                    replies.record(n > 0);
+                }
                 if (n < 0) {
                     throw lost(null);
                 }

@@ -22,6 +22,10 @@ public final class Backends {
             // first look: without clearing it, a statement that starts after that look is never seen.
             observer.cursor().execute("SELECT pg_stat_clear_snapshot()");
             Row row = observer.cursor().execute("SELECT state FROM pg_stat_activity WHERE pid = %s", pid).fetchOne();
+            if (!observer.isAutocommit()) {
+                // Inside a transaction pg_stat_activity is one snapshot: a backend seen idle would stay idle.
+                observer.rollback();
+            }
             if (row != null && "active".equals(row.get(0))) {
                 return;
             }
