@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>{@code
  * SharedConnection shared = new SharedConnection(conn);
  * // from any number of threads:
- * Result r = shared.submitPrepared("SELECT abalance FROM pgbench_accounts WHERE aid = %s", 42).await();
+ * StatementResult r = shared.submitPrepared("SELECT abalance FROM pgbench_accounts WHERE aid = %s", 42).await();
  * }</pre>
  *
  * <p><b>Threads.</b> Callers encode their own statements (under the connection's
@@ -419,7 +419,7 @@ public final class SharedConnection implements AutoCloseable {
         return "26000".equals(e.sqlState()) || "0A000".equals(e.sqlState());
     }
 
-    /** The described cursor for a result's columns (see {@link Result#of}). */
+    /** The described cursor for a result's columns (see {@link StatementResult#of}). */
     private Cursor shape(List<Field> fields) {
         Cursor shape = shapes.get(fields);
         if (shape == null) {
@@ -478,7 +478,7 @@ public final class SharedConnection implements AutoCloseable {
          * and this raises {@link OperationalException} with the interrupt flag set
          * again. A reply that had arrived is returned, the flag kept.
          */
-        public Result await() {
+        public StatementResult await() {
             return await(-1);
         }
 
@@ -486,7 +486,7 @@ public final class SharedConnection implements AutoCloseable {
          * {@link #await()} for at most {@code timeout}; past it the reply is
          * abandoned as on an interrupt and {@link OperationalException} says so.
          */
-        public Result await(Duration timeout) {
+        public StatementResult await(Duration timeout) {
             long nanos;
             try {
                 nanos = Math.max(0, timeout.toNanos());
@@ -496,7 +496,7 @@ public final class SharedConnection implements AutoCloseable {
             return await(nanos);
         }
 
-        private Result await(long timeoutNanos) {
+        private StatementResult await(long timeoutNanos) {
             if (state.get() == WAITING) {
                 waiter = Thread.currentThread();
                 long deadline = System.nanoTime() + timeoutNanos;
@@ -531,7 +531,7 @@ public final class SharedConnection implements AutoCloseable {
                 throw error;
             }
             QueryResult r = result;
-            return Result.of(r, r.fields() == null ? null : shared.shape(r.fields()));
+            return StatementResult.of(r, r.fields() == null ? null : shared.shape(r.fields()));
         }
 
         private boolean abandon() {

@@ -5,7 +5,7 @@ import dev.pgreen.ConnectionFactory;
 import dev.pgreen.Cursor;
 import dev.pgreen.ConnectInfo;
 import dev.pgreen.Pgreen;
-import dev.pgreen.Result;
+import dev.pgreen.StatementResult;
 import dev.pgreen.SharedConnection;
 import dev.pgreen.TransactionStatus;
 import dev.pgreen.WaitCallback;
@@ -309,12 +309,12 @@ public final class PgPool implements AutoCloseable {
      * @throws InterfaceException   when the pool is (or gets) closed before it is sent
      * @throws OperationalException when the connection is lost while it is in flight (the pool replaces it)
      */
-    public Result executePrepared(String sql, Object... args) {
+    public StatementResult executePrepared(String sql, Object... args) {
         return oneShot(sc -> sc.submitPrepared(sql, args));
     }
 
     /** {@link #executePrepared(String, Object...)} with {@code %(name)s} placeholders. */
-    public Result executePrepared(String sql, Map<String, ?> args) {
+    public StatementResult executePrepared(String sql, Map<String, ?> args) {
         return oneShot(sc -> sc.submitPrepared(sql, args));
     }
 
@@ -323,16 +323,16 @@ public final class PgPool implements AutoCloseable {
      * the SQL client-side ({@link Cursor#execute(String, Object...)}: a simple
      * query, which may hold several statements, the last one's result returned).
      */
-    public Result execute(String sql, Object... args) {
+    public StatementResult execute(String sql, Object... args) {
         return oneShot(sc -> sc.submit(sql, args));
     }
 
     /** {@link #execute(String, Object...)} with {@code %(name)s} placeholders. */
-    public Result execute(String sql, Map<String, ?> args) {
+    public StatementResult execute(String sql, Map<String, ?> args) {
         return oneShot(sc -> sc.submit(sql, args));
     }
 
-    private Result oneShot(Function<SharedConnection, SharedConnection.Reply> send) {
+    private StatementResult oneShot(Function<SharedConnection, SharedConnection.Reply> send) {
         if (Thread.currentThread().isInterrupted()) {
             throw new OperationalException("interrupted before the statement was sent to pool '" + name
                     + "': it did not run");
