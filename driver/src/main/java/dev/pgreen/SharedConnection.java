@@ -92,6 +92,8 @@ public final class SharedConnection implements AutoCloseable {
     private final AtomicInteger inFlightCount = new AtomicInteger();
     /** Why the connection can take no more statements, or null; guarded by the I/O lock. */
     private volatile PgException broken;
+    /** Set when a statement left a transaction open: what is answered after it was rolled back with it. */
+    private PgException rolledBack;
     /** SQL text to its prepared statement's name; guarded by the I/O lock (the order of Parse on the wire). */
     private final Map<String, String> prepared = new LinkedHashMap<>(16, 0.75f, true);
     private int preparedCount;
@@ -234,10 +236,10 @@ public final class SharedConnection implements AutoCloseable {
 
     // ---- the I/O thread ----
 
+    /** Starts an I/O thread; one that cannot start fails what is in flight (the caller's reply raises it). */
     private void startDriving() {
-        Thread t;
         try {
-            t = ioThreads.newThread(this::drive);
+            Thread t = ioThreads.newThread(this::drive);
             if (t == null) {
                 throw new IllegalStateException("the thread factory made no thread");
             }
@@ -245,7 +247,6 @@ public final class SharedConnection implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             driving.set(false);
             failAll(new OperationalException("could not start the I/O thread of a shared connection: " + e, e));
-            throw e;
         }
     }
 
@@ -301,7 +302,8 @@ public final class SharedConnection implements AutoCloseable {
                 // The statement the server was running may have its own account of the end (a FATAL message).
                 PgException own = st.op.error();
                 st.finish(null, own != null && own != reason ? own : new OperationalException(
-                        "the connection was lost while the statement was in flight: " + reason.getMessage(), reason));
+                        "the connection was lost or closed while the statement was in flight: " + reason.getMessage(),
+                        reason));
             }
         });
         if (!conn.isClosed()) {
@@ -366,19 +368,22 @@ public final class SharedConnection implements AutoCloseable {
 
         private void answered(char status) {
             PgException error = op.error();
-            if (status != 'I' && broken == null) {
+            if (status != 'I' && rolledBack == null) {
                 // The statements behind it are inside its transaction now: closing the connection rolls them
                 // all back, and none may report success.
-                broken = new OperationalException("a statement before it on the shared connection left a transaction"
-                        + " open; the connection was closed, which rolled that transaction back");
+                rolledBack = new OperationalException("a statement before it on the shared connection left a"
+                        + " transaction open; the connection was closed, which rolled that transaction back");
+                if (broken == null) {
+                    broken = rolledBack;
+                }
                 finish(null, new ProgrammingException("the statement left a transaction open (" + reply.sql
                         + "): statements on a shared connection each run in a transaction of their own; use a"
                         + " connection of your own for transactions. The connection was closed, which rolled it back"));
                 conn.close();
                 return;
             }
-            if (broken != null) {
-                finish(null, new OperationalException(broken.getMessage(), broken));
+            if (rolledBack != null) {
+                finish(null, new OperationalException(rolledBack.getMessage(), rolledBack));
                 return;
             }
             if (error != null && name != null && !name.isEmpty()) {

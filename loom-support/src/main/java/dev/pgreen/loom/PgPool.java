@@ -62,6 +62,10 @@ import java.util.function.Supplier;
  *       (down to {@code minIdle}) or older than {@code maxLifetime}, and keeps {@code minIdle} open.</li>
  *   <li><b>Close</b> refuses new callers, fails the waiting ones, closes the idle connections, and waits
  *       up to a timeout for the borrowed ones to come back (they are closed as they do).</li>
+ *   <li><b>One-shot statements</b>: {@link #execute} and {@link #executePrepared} run one statement in a
+ *       transaction of its own and return its whole {@link StatementResult}, the caller never holding a
+ *       connection. With {@link Builder#pipeliningLimit} above 1 they are multiplexed: many callers'
+ *       statements in flight on each connection ({@link SharedConnection}), each with a Sync of its own.</li>
  * </ul>
  *
  * <p>Only {@link ReentrantLock}s and {@link Condition}s: a waiting virtual thread parks, it never
