@@ -14,6 +14,7 @@ import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.FrontendEncoder;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.QueryResult;
+import dev.pgreen.protocol.ServerStatement;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.transport.Transport;
 
@@ -41,7 +42,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>{@code
  * SharedConnection shared = new SharedConnection(conn);
  * // from any number of threads:
- * Result r = shared.submitPrepared("SELECT abalance FROM pgbench_accounts WHERE aid = %s", 42).await();
+ * StatementResult r = shared.submitPrepared("SELECT abalance FROM pgbench_accounts WHERE aid = %s", 42).await();
  * }</pre>
  *
  * <p><b>Threads.</b> Callers encode their own statements (under the connection's
@@ -92,8 +93,10 @@ public final class SharedConnection implements AutoCloseable {
     private final AtomicInteger inFlightCount = new AtomicInteger();
     /** Why the connection can take no more statements, or null; guarded by the I/O lock. */
     private volatile PgException broken;
-    /** SQL text to its prepared statement's name; guarded by the I/O lock (the order of Parse on the wire). */
-    private final Map<String, String> prepared = new LinkedHashMap<>(16, 0.75f, true);
+    /** Set when a statement left a transaction open: what is answered after it was rolled back with it. */
+    private PgException rolledBack;
+    /** SQL text to its prepared statement; guarded by the I/O lock (the order of Parse on the wire). */
+    private final Map<String, ServerStatement> prepared = new LinkedHashMap<>(16, 0.75f, true);
     private int preparedCount;
     /** Result shapes: a cursor that has described the columns, for typecasting rows in the callers' threads. */
     private final Map<List<Field>, Cursor> shapes = new ConcurrentHashMap<>();
@@ -262,10 +265,10 @@ public final class SharedConnection implements AutoCloseable {
 
     // ---- the I/O thread ----
 
+    /** Starts an I/O thread; one that cannot start fails what is in flight (the caller's reply raises it). */
     private void startDriving() {
-        Thread t;
         try {
-            t = ioThreads.newThread(this::drive);
+            Thread t = ioThreads.newThread(this::drive);
             if (t == null) {
                 throw new IllegalStateException("the thread factory made no thread");
             }
@@ -273,7 +276,6 @@ public final class SharedConnection implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             driving.set(false);
             failAll(new OperationalException("could not start the I/O thread of a shared connection: " + e, e));
-            throw e;
         }
     }
 
@@ -329,7 +331,8 @@ public final class SharedConnection implements AutoCloseable {
                 // The statement the server was running may have its own account of the end (a FATAL message).
                 PgException own = st.op.error();
                 st.finish(null, own != null && own != reason ? own : new OperationalException(
-                        "the connection was lost while the statement was in flight: " + reason.getMessage(), reason));
+                        "the connection was lost or closed while the statement was in flight: " + reason.getMessage(),
+                        reason));
             }
         });
         if (!conn.isClosed()) {
@@ -344,8 +347,8 @@ public final class SharedConnection implements AutoCloseable {
     private final class Statement implements Operation {
         final Reply reply;
         final boolean retry;
-        /** The prepared statement's name ("" unnamed), or null for a simple query. */
-        final String name;
+        /** The prepared statement, or null for the unnamed statement or a simple query. */
+        final ServerStatement statement;
         /** Whether this one sends the Parse. */
         final boolean parse;
         final Operation op;
@@ -355,23 +358,22 @@ public final class SharedConnection implements AutoCloseable {
             this.reply = reply;
             this.retry = retry;
             if (reply.params == null) {
-                name = null;
+                statement = null;
                 parse = false;
                 op = new SimpleQueryOperation(reply.sql);
                 return;
             }
-            String known = retry ? null : prepared.get(reply.sql);
+            ServerStatement known = retry ? null : prepared.get(reply.sql);
             parse = known == null;
-            if (parse) {
-                known = prepared.size() < PREPARED_LIMIT ? "pgreen_shared_" + ++preparedCount : "";
-                if (!known.isEmpty()) {
-                    // The statements submitted after this one Bind it at once, before its Parse is answered:
-                    // if that fails, theirs fail with 26000 and are sent again with a Parse of their own.
-                    prepared.put(reply.sql, known);
-                }
+            if (parse && prepared.size() < PREPARED_LIMIT) {
+                // The statements submitted after this one Bind it at once, before its Parse is answered:
+                // if that fails, theirs fail with 26000 and are sent again with a Parse of their own.
+                known = new ServerStatement("pgreen_shared_" + ++preparedCount, reply.sql, null);
+                prepared.put(reply.sql, known);
             }
-            name = known;
-            op = ExtendedQueryOperation.single(name, parse ? reply.sql : null, reply.params);
+            statement = known;
+            op = known == null ? ExtendedQueryOperation.single("", reply.sql, reply.params)
+                    : ExtendedQueryOperation.single(known, reply.params);
         }
 
         @Override
@@ -394,25 +396,28 @@ public final class SharedConnection implements AutoCloseable {
 
         private void answered(char status) {
             PgException error = op.error();
-            if (status != 'I' && broken == null) {
+            if (status != 'I' && rolledBack == null) {
                 // The statements behind it are inside its transaction now: closing the connection rolls them
                 // all back, and none may report success.
-                broken = new OperationalException("a statement before it on the shared connection left a transaction"
-                        + " open; the connection was closed, which rolled that transaction back");
+                rolledBack = new OperationalException("a statement before it on the shared connection left a"
+                        + " transaction open; the connection was closed, which rolled that transaction back");
+                if (broken == null) {
+                    broken = rolledBack;
+                }
                 finish(null, new ProgrammingException("the statement left a transaction open (" + reply.sql
                         + "): statements on a shared connection each run in a transaction of their own; use a"
                         + " connection of your own for transactions. The connection was closed, which rolled it back"));
                 conn.close();
                 return;
             }
-            if (broken != null) {
-                finish(null, new OperationalException(broken.getMessage(), broken));
+            if (rolledBack != null) {
+                finish(null, new OperationalException(rolledBack.getMessage(), rolledBack));
                 return;
             }
-            if (error != null && name != null && !name.isEmpty()) {
+            if (error != null && statement != null) {
                 boolean failedParse = parse && !((ExtendedQueryOperation) op).parsed();
                 if (failedParse || isStalePlan(error)) {
-                    prepared.remove(reply.sql, name);
+                    prepared.remove(reply.sql, statement);
                 }
                 // The prepared statement was gone (a failed Parse before it, DISCARD ALL): nothing ran.
                 if ("26000".equals(error.sqlState()) && !retry) {
@@ -447,7 +452,7 @@ public final class SharedConnection implements AutoCloseable {
         return "26000".equals(e.sqlState()) || "0A000".equals(e.sqlState());
     }
 
-    /** The described cursor for a result's columns (see {@link Result#of}). */
+    /** The described cursor for a result's columns (see {@link StatementResult#of}). */
     private Cursor shape(List<Field> fields) {
         Cursor shape = shapes.get(fields);
         if (shape == null) {
@@ -508,7 +513,7 @@ public final class SharedConnection implements AutoCloseable {
          *
          * @return the statement's result
          */
-        public Result await() {
+        public StatementResult await() {
             return await(-1);
         }
 
@@ -519,7 +524,7 @@ public final class SharedConnection implements AutoCloseable {
          * @param timeout the longest to wait
          * @return the statement's result
          */
-        public Result await(Duration timeout) {
+        public StatementResult await(Duration timeout) {
             long nanos;
             try {
                 nanos = Math.max(0, timeout.toNanos());
@@ -529,7 +534,7 @@ public final class SharedConnection implements AutoCloseable {
             return await(nanos);
         }
 
-        private Result await(long timeoutNanos) {
+        private StatementResult await(long timeoutNanos) {
             if (state.get() == WAITING) {
                 waiter = Thread.currentThread();
                 long deadline = System.nanoTime() + timeoutNanos;
@@ -564,7 +569,7 @@ public final class SharedConnection implements AutoCloseable {
                 throw error;
             }
             QueryResult r = result;
-            return Result.of(r, r.fields() == null ? null : shared.shape(r.fields()));
+            return StatementResult.of(r, r.fields() == null ? null : shared.shape(r.fields()));
         }
 
         private boolean abandon() {

@@ -43,7 +43,7 @@ class SharedConnectionTest {
             for (int i = 0; i < n; i++) {
                 int v = i;
                 tasks.add(threads.submit(() -> {
-                    Result r = v % 2 == 0
+                    StatementResult r = v % 2 == 0
                             ? shared.submitPrepared("SELECT %s::int AS v, 'p' AS how", v).await()
                             : shared.submit("SELECT %s::int AS v, 's' AS how", v).await();
                     assertEquals(List.of(v, v % 2 == 0 ? "p" : "s"), r.one().toList());
@@ -65,12 +65,13 @@ class SharedConnectionTest {
     void aResultHoldsRowsColumnsAndCounts(TestServer server) {
         try (Connection conn = Pgreen.connect(server.dsn())) {
             SharedConnection shared = new SharedConnection(conn);
-            Result rows = shared.submitPrepared("SELECT g AS n, g::text AS t FROM generate_series(1, %s) g", 3).await();
+            StatementResult rows = shared.submitPrepared(
+                    "SELECT g AS n, g::text AS t FROM generate_series(1, %s) g", 3).await();
             assertEquals(3, rows.rowCount());
             assertEquals("SELECT 3", rows.statusMessage());
             assertEquals(List.of("n", "t"), rows.description().stream().map(Column::name).toList());
             assertEquals("3", rows.rows().get(2).get("t"));
-            Result none = shared.submit("CREATE TEMP TABLE sh_counts (id int)").await();
+            StatementResult none = shared.submit("CREATE TEMP TABLE sh_counts (id int)").await();
             assertNull(none.description());
             assertEquals(List.of(), none.rows());
             assertNull(none.one());

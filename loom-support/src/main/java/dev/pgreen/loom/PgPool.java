@@ -5,7 +5,7 @@ import dev.pgreen.ConnectionFactory;
 import dev.pgreen.Cursor;
 import dev.pgreen.ConnectInfo;
 import dev.pgreen.Pgreen;
-import dev.pgreen.Result;
+import dev.pgreen.StatementResult;
 import dev.pgreen.SharedConnection;
 import dev.pgreen.TransactionStatus;
 import dev.pgreen.WaitCallback;
@@ -62,6 +62,10 @@ import java.util.function.Supplier;
  *       (down to {@code minIdle}) or older than {@code maxLifetime}, and keeps {@code minIdle} open.</li>
  *   <li><b>Close</b> refuses new callers, fails the waiting ones, closes the idle connections, and waits
  *       up to a timeout for the borrowed ones to come back (they are closed as they do).</li>
+ *   <li><b>One-shot statements</b>: {@link #execute} and {@link #executePrepared} run one statement in a
+ *       transaction of its own and return its whole {@link StatementResult}, the caller never holding a
+ *       connection. With {@link Builder#pipeliningLimit} above 1 they are multiplexed: many callers'
+ *       statements in flight on each connection ({@link SharedConnection}), each with a Sync of its own.</li>
  * </ul>
  *
  * <p>Only {@link ReentrantLock}s and {@link Condition}s: a waiting virtual thread parks, it never
@@ -354,7 +358,7 @@ public final class PgPool implements AutoCloseable {
      * @throws InterfaceException   when the pool is (or gets) closed before it is sent
      * @throws OperationalException when the connection is lost while it is in flight (the pool replaces it)
      */
-    public Result executePrepared(String sql, Object... args) {
+    public StatementResult executePrepared(String sql, Object... args) {
         return oneShot(sc -> sc.submitPrepared(sql, args));
     }
 
@@ -365,7 +369,7 @@ public final class PgPool implements AutoCloseable {
      * @param args the values by name, sent as parameters
      * @return the statement's rows, columns and counts, in memory
      */
-    public Result executePrepared(String sql, Map<String, ?> args) {
+    public StatementResult executePrepared(String sql, Map<String, ?> args) {
         return oneShot(sc -> sc.submitPrepared(sql, args));
     }
 
@@ -378,7 +382,7 @@ public final class PgPool implements AutoCloseable {
      * @param args the values, adapted to SQL literals
      * @return the (last) statement's rows, columns and counts, in memory
      */
-    public Result execute(String sql, Object... args) {
+    public StatementResult execute(String sql, Object... args) {
         return oneShot(sc -> sc.submit(sql, args));
     }
 
@@ -389,11 +393,11 @@ public final class PgPool implements AutoCloseable {
      * @param args the values by name, adapted to SQL literals
      * @return the (last) statement's rows, columns and counts, in memory
      */
-    public Result execute(String sql, Map<String, ?> args) {
+    public StatementResult execute(String sql, Map<String, ?> args) {
         return oneShot(sc -> sc.submit(sql, args));
     }
 
-    private Result oneShot(Function<SharedConnection, SharedConnection.Reply> send) {
+    private StatementResult oneShot(Function<SharedConnection, SharedConnection.Reply> send) {
         if (Thread.currentThread().isInterrupted()) {
             throw new OperationalException("interrupted before the statement was sent to pool '" + name
                     + "': it did not run");

@@ -1,7 +1,7 @@
 package dev.pgreen.loom;
 
 import dev.pgreen.Connection;
-import dev.pgreen.Result;
+import dev.pgreen.StatementResult;
 import dev.pgreen.errors.DataException;
 import dev.pgreen.errors.InterfaceException;
 import dev.pgreen.errors.OperationalException;
@@ -107,7 +107,7 @@ class PgPoolOneShotTest {
             for (int i = 0; i < n; i++) {
                 int v = i;
                 tasks.add(vts.submit(() -> {
-                    Result r = v % 3 == 0
+                    StatementResult r = v % 3 == 0
                             ? pool.execute("SELECT %s::int AS v, %s AS tag", v, "tag " + v)
                             : pool.executePrepared("SELECT %s::int AS v, %s AS tag", v, "tag " + v);
                     assertEquals(List.of(v, "tag " + v), r.one().toList());
@@ -150,9 +150,9 @@ class PgPoolOneShotTest {
             eventually("a caller waits for room", () -> pool.stats().pending() == 1);
             assertEquals(1, jmx.getAttribute(on, "Pending"));
             release(1);
-            assertEquals(List.of(17), ((Result) get(waiting)).one().toList());
+            assertEquals(List.of(17), ((StatementResult) get(waiting)).one().toList());
             for (CompletableFuture<Object> f : held) {
-                assertInstanceOf(Result.class, get(f));
+                assertInstanceOf(StatementResult.class, get(f));
             }
             eventually("all answered", () -> pool.stats().inFlight() == 0);
             assertEquals(new PoolStats(2, 0, 0, 0, 2, 2, 0, 2, 0), pool.stats());
@@ -176,13 +176,13 @@ class PgPoolOneShotTest {
             }
             eventually("all in flight", () -> pool.stats().inFlight() == 10);
             release(2);
-            assertInstanceOf(Result.class, get(first));
+            assertInstanceOf(StatementResult.class, get(first));
             for (int i = 0; i < 9; i++) {
                 Object outcome = get(calls.get(i));
                 if (i == 4) {
                     assertEquals("22012", assertInstanceOf(DataException.class, outcome).sqlState());
                 } else {
-                    assertEquals(1, assertInstanceOf(Result.class, outcome).rowCount());
+                    assertEquals(1, assertInstanceOf(StatementResult.class, outcome).rowCount());
                 }
             }
             assertEquals(8L, observer.cursor().execute("SELECT count(*) FROM oneshot_t").fetchOne().get(0),
@@ -271,7 +271,7 @@ class PgPoolOneShotTest {
 
             CompletableFuture<Object> next = async(() -> pool.executePrepared("SELECT %s::int", 5));
             release(4);
-            assertEquals(5, ((Result) get(next)).one().get(0));
+            assertEquals(5, ((StatementResult) get(next)).one().get(0));
             assertEquals(List.of(1), observer.cursor().execute("SELECT id FROM oneshot_i").fetchAll().stream()
                     .map(r -> r.get(0)).toList(), "the abandoned statement ran, the one never sent did not");
             eventually("nothing left in flight", () -> pool.stats().inFlight() == 0);
@@ -296,7 +296,7 @@ class PgPoolOneShotTest {
             CompletableFuture<Object> quick = async(() -> pool.executePrepared("SELECT %s::int", 9));
             QueryCanceledException e = assertInstanceOf(QueryCanceledException.class, get(slow));
             assertEquals("57014", e.sqlState());
-            assertEquals(9, ((Result) get(quick)).one().get(0));
+            assertEquals(9, ((StatementResult) get(quick)).one().get(0));
             release(5);
             assertEquals("300ms", pool.execute("SHOW statement_timeout").one().get(0));
             pool.execute("RESET ALL");
@@ -385,9 +385,9 @@ class PgPoolOneShotTest {
             CompletableFuture<Object> more = async(() -> pool.executePrepared("SELECT %s::int", 1));
             release(7);
             assertEquals("mine", get(borrower));
-            assertEquals(1, ((Result) get(more)).one().get(0));
+            assertEquals(1, ((StatementResult) get(more)).one().get(0));
             for (CompletableFuture<Object> f : held) {
-                assertInstanceOf(Result.class, get(f));
+                assertInstanceOf(StatementResult.class, get(f));
             }
             assertEquals(2L, pool.stats().opened());
         }
@@ -402,7 +402,8 @@ class PgPoolOneShotTest {
                 int id = t;
                 tasks.add(threads.submit(() -> {
                     for (int q = 0; q < 200; q++) {
-                        Result r = pool.executePrepared("SELECT %(t)s::int * 1000 + %(q)s", Map.of("t", id, "q", q));
+                        StatementResult r = pool.executePrepared("SELECT %(t)s::int * 1000 + %(q)s",
+                                Map.of("t", id, "q", q));
                         assertEquals(id * 1000 + q, r.one().get(0));
                     }
                     return null;

@@ -13,13 +13,13 @@ import java.util.List;
  * {@link SharedConnection} returns, so the caller never holds a connection or
  * a cursor. Immutable.
  */
-public final class Result {
+public final class StatementResult {
     private final List<Row> rows;
     private final List<Column> description;
     private final long rowCount;
     private final String statusMessage;
 
-    private Result(List<Row> rows, List<Column> description, long rowCount, String statusMessage) {
+    private StatementResult(List<Row> rows, List<Column> description, long rowCount, String statusMessage) {
         this.rows = rows;
         this.description = description;
         this.rowCount = rowCount;
@@ -53,7 +53,7 @@ public final class Result {
 
     @Override
     public String toString() {
-        return "Result(" + statusMessage + ", " + rows.size() + " rows)";
+        return "StatementResult(" + statusMessage + ", " + rows.size() + " rows)";
     }
 
     /**
@@ -61,14 +61,15 @@ public final class Result {
      * factory that has {@linkplain Cursor#describe described} the rows' columns
      * (built once per shape, then only read, from any thread).
      */
-    static Result of(QueryResult r, Cursor shape) {
+    static StatementResult of(QueryResult r, Cursor shape) {
         if (r.fields() == null) {
-            return new Result(List.of(), null, r.rowCount(), r.commandTag());
+            return new StatementResult(List.of(), null, r.rowCount(), r.commandTag());
         }
         List<Row> rows = new ArrayList<>(r.rows().size());
         for (DataRow raw : r.rows()) {
             rows.add(shape.makeRow(raw));
         }
-        return new Result(Collections.unmodifiableList(rows), shape.description(), rows.size(), r.commandTag());
+        return new StatementResult(Collections.unmodifiableList(rows), shape.description(), rows.size(),
+                r.commandTag());
     }
 }
