@@ -965,8 +965,8 @@ public class Connection implements AutoCloseable {
         }
         ExtendedQueryOperation op;
         if (statement == null) {
-            op = rows == null ? ExtendedQueryOperation.single("", sql, params, types)
-                    : ExtendedQueryOperation.batch("", sql, rows, types);
+            op = rows == null ? ExtendedQueryOperation.unnamed(sql, params, types)
+                    : ExtendedQueryOperation.unnamedBatch(sql, rows, types);
         } else {
             op = rows == null ? ExtendedQueryOperation.single(statement, params)
                     : ExtendedQueryOperation.batch(statement, rows);
@@ -1195,7 +1195,7 @@ public class Connection implements AutoCloseable {
             }
         };
         ExtendedQueryOperation op = statement == null
-                ? ExtendedQueryOperation.pipelined("", sql, rows, keepResult, onComplete)
+                ? ExtendedQueryOperation.unnamedPipelined(sql, rows, keepResult, onComplete)
                 : ExtendedQueryOperation.pipelined(statement, rows, keepResult, onComplete);
         if (into != null) {
             into.sent(op);

@@ -187,6 +187,10 @@ class PreparedCacheTest {
             assertEquals("q", cur.description().getFirst().name());
             assertEquals(names, serverStatements(conn, "SELECT 10 / $1::int AS q"), "the same statement, still");
 
+            // Nor one refused before it is sent.
+            assertThrows(DataException.class, () -> cur.executePrepared("SELECT 1 -- \0"));
+            assertEquals(1, cur.executePrepared("SELECT 1").fetchOne().get(0));
+
             // A statement whose Parse fails is not kept: once the table exists it is prepared and runs.
             int kept = conn.preparedStatementCount();
             assertThrows(ProgrammingException.class, () -> cur.executePrepared("SELECT * FROM pc_later"));

@@ -64,41 +64,31 @@ public final class ExtendedQueryOperation implements Operation {
     private char refusedCopy;
     private PgException error;
 
-    /** One execution of the unnamed statement, parsed from {@code sql}, whose result is kept. */
-    public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params) {
-        return single(statementName, sql, params, null);
+    /**
+     * One execution of the unnamed statement, parsed from {@code sql} with the parameters' type OIDs
+     * ({@code types}, null: all left to the server), whose result is kept.
+     */
+    public static ExtendedQueryOperation unnamed(String sql, byte[][] params, int[] types) {
+        return new ExtendedQueryOperation(null, sql, params, null, true, types, false, false, null);
     }
 
-    /** {@link #single(String, String, byte[][])} with the parameters' type OIDs for Parse (null: none). */
-    public static ExtendedQueryOperation single(String statementName, String sql, byte[][] params, int[] types) {
-        return new ExtendedQueryOperation(unnamed(statementName), sql, params, null, true, types, false, false, null);
-    }
-
-    /** One execution per row of parameters of the unnamed statement, counting the rows affected. */
-    public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows) {
-        return batch(statementName, sql, paramRows, null);
-    }
-
-    /** {@link #batch(String, String, List)} with the parameters' type OIDs for Parse (null: none). */
-    public static ExtendedQueryOperation batch(String statementName, String sql, List<byte[][]> paramRows,
-                                               int[] types) {
-        return new ExtendedQueryOperation(unnamed(statementName), sql, null, paramRows, false, types, false, false,
-                null);
-    }
-
-    /** Parse (unnamed) and Describe: what the server infers for the parameters and the result; runs nothing. */
-    public static ExtendedQueryOperation describe(String sql, int[] types) {
-        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, false, null);
+    /** {@link #unnamed} once per row of parameters, counting the rows affected. */
+    public static ExtendedQueryOperation unnamedBatch(String sql, List<byte[][]> paramRows, int[] types) {
+        return new ExtendedQueryOperation(null, sql, null, paramRows, false, types, false, false, null);
     }
 
     /**
      * Statements of a pipeline, of the unnamed statement: one execution per row of parameters, no Sync;
      * {@code onComplete} runs (inside the I/O step) once they are answered.
      */
-    public static ExtendedQueryOperation pipelined(String statementName, String sql, List<byte[][]> paramRows,
-            boolean keepResult, Consumer<ExtendedQueryOperation> onComplete) {
-        return new ExtendedQueryOperation(unnamed(statementName), sql, null, paramRows, keepResult, null, false, true,
-                onComplete);
+    public static ExtendedQueryOperation unnamedPipelined(String sql, List<byte[][]> paramRows, boolean keepResult,
+            Consumer<ExtendedQueryOperation> onComplete) {
+        return new ExtendedQueryOperation(null, sql, null, paramRows, keepResult, null, false, true, onComplete);
+    }
+
+    /** Parse (unnamed) and Describe: what the server infers for the parameters and the result; runs nothing. */
+    public static ExtendedQueryOperation describe(String sql, int[] types) {
+        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, false, null);
     }
 
     /** One execution of a prepared statement (parsed first when it needs it), whose result is kept. */
@@ -111,17 +101,10 @@ public final class ExtendedQueryOperation implements Operation {
         return new ExtendedQueryOperation(statement, null, null, paramRows, false, null, false, false, null);
     }
 
-    /** {@link #pipelined(String, String, List, boolean, Consumer)} of a prepared statement. */
+    /** {@link #unnamedPipelined} of a prepared statement. */
     public static ExtendedQueryOperation pipelined(ServerStatement statement, List<byte[][]> paramRows,
             boolean keepResult, Consumer<ExtendedQueryOperation> onComplete) {
         return new ExtendedQueryOperation(statement, null, null, paramRows, keepResult, null, false, true, onComplete);
-    }
-
-    private static ServerStatement unnamed(String statementName) {
-        if (!statementName.isEmpty()) {
-            throw new IllegalArgumentException("a named statement is a ServerStatement: " + statementName);
-        }
-        return null;
     }
 
     private ExtendedQueryOperation(ServerStatement statement, String sql, byte[][] params, List<byte[][]> paramRows,
@@ -155,13 +138,13 @@ public final class ExtendedQueryOperation implements Operation {
             if (statement.mayExist()) {
                 out.closeStatement(statement.name());
             }
-            statement.parsing();
             out.parse(statement.name(), statement.sql(), statement.types());
             describesStatement = statement.describesOnce();
             if (describesStatement) {
                 out.describeStatement(statement.name());
                 describePortal = false;
             }
+            statement.parsing();
         } else if (statement.describesOnce() && statement.isDescribed()) {
             // The server checks at Bind that the plan still returns these columns (0A000 if not): no Describe.
             fields = statement.fields();

@@ -192,11 +192,7 @@ public final class FrontendEncoder {
 
     /** Describe a prepared statement: the server answers ParameterDescription, then RowDescription or NoData. */
     public void describeStatement(String name) {
-        begin('D');
-        ensure(1);
-        out.put((byte) 'S');
-        cstring(name);
-        end();
+        named('D', 'S', name);
     }
 
     /** Bind: the unnamed portal over statement {@code name}, text parameters (null for NULL), text results. */
@@ -233,19 +229,20 @@ public final class FrontendEncoder {
 
     /** Close a prepared statement; closing one that does not exist is no error. */
     public void closeStatement(String name) {
-        begin('C');
-        ensure(1);
-        out.put((byte) 'S');
-        cstring(name);
-        end();
+        named('C', 'S', name);
     }
 
     /** Describe the unnamed portal: the server answers RowDescription or NoData. */
     public void describePortal() {
-        begin('D');
+        named('D', 'P', "");
+    }
+
+    /** Describe or Close ({@code type}) of the statement ('S') or portal ('P') {@code name}. */
+    private void named(char type, char kind, String name) {
+        begin(type);
         ensure(1);
-        out.put((byte) 'P');
-        cstring("");
+        out.put((byte) kind);
+        cstring(name);
         end();
     }
 

@@ -1,5 +1,6 @@
 package dev.pgreen.protocol;
 
+import dev.pgreen.errors.DataException;
 import dev.pgreen.protocol.BackendMessage.Field;
 
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,10 @@ public final class ServerStatement {
     public ServerStatement(String name, String sql, int[] types) {
         if (name.isEmpty()) {
             throw new IllegalArgumentException("the unnamed statement is not kept");
+        }
+        if (sql.indexOf('\0') >= 0) {
+            // Refused before anything is written: a Parse failing half-way would leave a Close before it unanswered.
+            throw new DataException("a query cannot contain NUL (0x00) characters: PostgreSQL text cannot hold them");
         }
         this.name = name;
         this.encodedName = name.getBytes(StandardCharsets.UTF_8);

@@ -545,7 +545,7 @@ class ProtocolCoreTest {
     @ParameterizedTest
     @ValueSource(chars = {'d', 'c'})
     void aPreparedStatementTakesNoCopyDataOutsideACopy(char type) {
-        core.submit(ExtendedQueryOperation.single("", "SELECT 1", new byte[0][]));
+        core.submit(ExtendedQueryOperation.unnamed("SELECT 1", new byte[0][], null));
         drain(core.encoder());
         InterfaceException e = assertThrows(InterfaceException.class, () -> receive(frame('1').build(),
                 frame('2').build(), Bytes.rowDescription("a"), copyFrame(type)));
@@ -654,7 +654,7 @@ class ProtocolCoreTest {
         private final List<ExtendedQueryOperation> done = new ArrayList<>();
 
         private ExtendedQueryOperation statement(String sql) {
-            ExtendedQueryOperation op = ExtendedQueryOperation.pipelined("", sql, List.<byte[][]>of(new byte[0][]),
+            ExtendedQueryOperation op = ExtendedQueryOperation.unnamedPipelined(sql, List.<byte[][]>of(new byte[0][]),
                     true, done::add);
             core.submit(op);
             return op;
