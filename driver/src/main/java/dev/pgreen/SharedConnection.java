@@ -372,7 +372,7 @@ public final class SharedConnection implements AutoCloseable {
                 prepared.put(reply.sql, known);
             }
             statement = known;
-            op = known == null ? ExtendedQueryOperation.single("", reply.sql, reply.params)
+            op = known == null ? ExtendedQueryOperation.unnamed(reply.sql, reply.params, null)
                     : ExtendedQueryOperation.single(known, reply.params);
         }
 
