@@ -83,8 +83,8 @@ public class DeployCheck {
         }
         if (!signed) {
             notes.add("no .asc signatures: this deploy is unsigned on purpose; mvn -B deploy -Prelease"
-                    + " -Dmaven.test.skip=true signs every file with gpg (maven-gpg-plugin, checked below),"
-                    + " as Maven Central requires");
+                    + " -Dmaven.test.skip=true signs every file with gpg (the sign goal of maven-gpg-plugin, which"
+                    + " every effective POM binds under -Prelease), as Maven Central requires");
         }
     }
 

@@ -69,21 +69,17 @@ public final class Bridge {
     }
 
     public static ConnectionAccess connection() {
-        ConnectionAccess c = connection;
-        if (c == null) {
+        if (connection == null) {
             load();
-            c = connection;
         }
-        return c;
+        return connection;
     }
 
     public static CursorAccess cursor() {
-        CursorAccess k = cursor;
-        if (k == null) {
+        if (cursor == null) {
             load();
-            k = cursor;
         }
-        return k;
+        return cursor;
     }
 
     /** Normally done already: a {@code Connection} or {@code Cursor} exists before anyone asks for its hooks. */

@@ -18,7 +18,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,9 +26,9 @@ import java.util.stream.Stream;
 
 /**
  * Loads the project's modules on the module path, as a user of the published jars would, from the
- * locations the tests' own class path has them at (a jar, or a {@code target/classes} whose
- * module-info.class the build keeps in {@code target/module-info} while tests run). The tests run on the
- * class path, so this is where the module descriptors meet the JVM's module system.
+ * locations the tests' own class path has them at (a jar, or a {@code target/classes} once prepare-package
+ * has compiled its module-info.class). The tests run on the class path, so this is where the module
+ * descriptors meet the JVM's module system.
  */
 public final class ModuleCheck {
     private ModuleCheck() {}
@@ -155,7 +154,7 @@ public final class ModuleCheck {
         }
     }
 
-    /** Where {@code anchor} was loaded from, as a module: a jar, or an exploded directory with its module-info.class. */
+    /** Where {@code anchor} was loaded from: a jar, or a {@code target/classes} with its module-info.class. */
     private static Path asModule(Class<?> anchor) {
         Path location;
         try {
@@ -163,41 +162,10 @@ public final class ModuleCheck {
         } catch (URISyntaxException e) {
             throw new AssertionError(e);
         }
-        if (Files.isRegularFile(location) || Files.exists(location.resolve("module-info.class"))) {
-            return location;
+        if (!Files.isRegularFile(location) && !Files.exists(location.resolve("module-info.class"))) {
+            throw new AssertionError(location + " holds no module-info.class: the build compiles it in"
+                    + " prepare-package, so ModuleTest runs in integration-test (mvn verify)");
         }
-        Path aside = location.resolveSibling("module-info").resolve("module-info.class");
-        if (!Files.exists(aside)) {
-            throw new AssertionError(location + " holds no module-info.class, nor is there " + aside
-                    + ": build it with Maven, which sets it aside in the process-classes phase");
-        }
-        try {
-            Path dir = Files.createTempDirectory("pgreen-module-");
-            try (Stream<Path> files = Files.walk(location)) {
-                for (Path f : files.toList()) {
-                    Path to = dir.resolve(location.relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(f, to);
-                    }
-                }
-            }
-            Files.copy(aside, dir.resolve("module-info.class"));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException ignored) {
-            // A temporary directory: the system cleans it up eventually.
-        }
+        return location;
     }
 }

@@ -8,6 +8,7 @@ import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
@@ -47,7 +48,8 @@ class PoolTest {
                 val results = (1..1000).map { i ->
                     async { pool.withConnection { c -> c.cursor().executeSuspending("SELECT %s::int * 2", i).fetchOne()!!.get<Int>(0) } }
                 }.awaitAll()
-                watching.cancel()
+                // Joined before observer closes: a query still in flight would otherwise fail on the closed connection.
+                watching.cancelAndJoin()
                 assertEquals((1..1000).map { it * 2 }, results)
                 val stats = pool.stats()
                 assertTrue(stats.peakSize <= 8, "peak $stats")
