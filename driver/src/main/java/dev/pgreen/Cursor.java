@@ -259,6 +259,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     /** Server-side parameters as the server reads them (UTF-8 text, null for NULL). */
     private static byte[][] encode(Object[] values) {
+        if (values.length == 0) {
+            return NO_PARAMS;
+        }
         byte[][] params = new byte[values.length][];
         for (int i = 0; i < params.length; i++) {
             params[i] = ServerParameters.encode(values[i]);
