@@ -18,9 +18,6 @@ public final class Backends {
     public static void awaitActive(Connection observer, int pid, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            // Inside a transaction (an observer not in autocommit) pg_stat_activity is one snapshot, taken by the
-            // first look: without clearing it, a statement that starts after that look is never seen.
-            observer.cursor().execute("SELECT pg_stat_clear_snapshot()");
             Row row = observer.cursor().execute("SELECT state FROM pg_stat_activity WHERE pid = %s", pid).fetchOne();
             if (!observer.isAutocommit()) {
                 // Inside a transaction pg_stat_activity is one snapshot: a backend seen idle would stay idle.
