@@ -406,16 +406,19 @@ public final class TlsContext {
 
         private String alias(String[] keyTypes) {
             requested = true;
-            if (key == null) {
-                return null;
-            }
             for (String t : keyTypes) {
-                if (t.equals(key.getAlgorithm()) || (t.equals("EdDSA") && key.getAlgorithm().startsWith("Ed"))) {
+                if (fits(t)) {
                     offered = true;
                     return ALIAS;
                 }
             }
             return null;
+        }
+
+        /** Whether the key (if any) serves a handshake that asks for {@code keyType}. */
+        private boolean fits(String keyType) {
+            return key != null && (keyType.equals(key.getAlgorithm())
+                    || (keyType.equals("EdDSA") && key.getAlgorithm().startsWith("Ed")));
         }
 
         @Override
@@ -430,8 +433,7 @@ public final class TlsContext {
 
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return key != null && (keyType.equals(key.getAlgorithm())
-                    || (keyType.equals("EdDSA") && key.getAlgorithm().startsWith("Ed"))) ? new String[] {ALIAS} : null;
+            return fits(keyType) ? new String[] {ALIAS} : null;
         }
 
         @Override
