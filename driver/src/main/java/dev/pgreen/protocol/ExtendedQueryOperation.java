@@ -289,8 +289,9 @@ public final class ExtendedQueryOperation implements Operation {
 
     /** The result of a single execution; null when it failed. */
     public QueryResult result() {
-        return error == null ? new QueryResult(fields, fields == null || rows == null ? List.of() : rows, commandTag)
-                : null;
+        // The row count as read from the tag when it came: the tag is parsed once.
+        return error == null ? new QueryResult(fields, fields == null || rows == null ? List.of() : rows, commandTag,
+                rowCount) : null;
     }
 
     /** Rows affected by all the executions together, -1 when none reported a count. */

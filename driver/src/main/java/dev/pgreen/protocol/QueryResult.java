@@ -7,13 +7,14 @@ import java.util.List;
 
 /**
  * The outcome of one statement: its columns (null when it returns no rows),
- * its rows as received, and its command tag.
+ * its rows as received, its command tag, and the row count libpq's
+ * PQcmdTuples would read from the tag (-1 when it has none).
  */
-public record QueryResult(List<Field> fields, List<DataRow> rows, String commandTag) {
+public record QueryResult(List<Field> fields, List<DataRow> rows, String commandTag, long rowCount) {
 
-    /** The row count libpq's PQcmdTuples would give, or -1 when the tag has none. */
-    public long rowCount() {
-        return rowCount(commandTag);
+    /** The row count is read from the tag. */
+    public QueryResult(List<Field> fields, List<DataRow> rows, String commandTag) {
+        this(fields, rows, commandTag, rowCount(commandTag));
     }
 
     /**
