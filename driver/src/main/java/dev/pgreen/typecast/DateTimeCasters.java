@@ -1,5 +1,8 @@
 package dev.pgreen.typecast;
 
+import static dev.pgreen.typecast.BinaryResults.badBinary;
+import static dev.pgreen.typecast.BinaryResults.int32;
+import static dev.pgreen.typecast.BinaryResults.int64;
 import static dev.pgreen.typecast.Text.is;
 
 import dev.pgreen.errors.DataException;
@@ -341,6 +344,48 @@ final class DateTimeCasters {
     private static LocalDateTime dateTime(LocalDate d, LocalTime t) {
         // LocalTime.MAX stands for 24:00:00, which is midnight of the next day.
         return t == LocalTime.MAX ? d.plusDays(1).atStartOfDay() : LocalDateTime.of(d, t);
+    }
+
+    // ---- date, timestamp, timestamptz in the binary format ----
+
+    /** 2000-01-01, PostgreSQL's day 0, as Java's epoch day. */
+    private static final long PG_EPOCH_DAY = 10_957;
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    /** date_send: days since 2000-01-01, the int's extremes standing for -infinity and infinity. */
+    static LocalDate dateBinary(byte[] b, int off, int len) {
+        if (len != 4) throw badBinary("date", len);
+        int days = int32(b, off);
+        if (days == Integer.MAX_VALUE) return LocalDate.MAX;
+        if (days == Integer.MIN_VALUE) return LocalDate.MIN;
+        return LocalDate.ofEpochDay(PG_EPOCH_DAY + days);
+    }
+
+    /** timestamp_send: microseconds since 2000-01-01 00:00, the long's extremes standing for ±infinity. */
+    static LocalDateTime timestampBinary(byte[] b, int off, int len) {
+        if (len != 8) throw badBinary("timestamp", len);
+        long micros = int64(b, off);
+        if (micros == Long.MAX_VALUE) return LocalDateTime.MAX;
+        if (micros == Long.MIN_VALUE) return LocalDateTime.MIN;
+        return localDateTime(micros);
+    }
+
+    /**
+     * timestamptz_send, microseconds since 2000-01-01 00:00 UTC, for a session whose TimeZone is UTC: the
+     * value the text gives there, whose offset is always +00.
+     */
+    static OffsetDateTime timestamptzUtcBinary(byte[] b, int off, int len) {
+        if (len != 8) throw badBinary("timestamptz", len);
+        long micros = int64(b, off);
+        if (micros == Long.MAX_VALUE) return OffsetDateTime.MAX;
+        if (micros == Long.MIN_VALUE) return OffsetDateTime.MIN;
+        return OffsetDateTime.of(localDateTime(micros), ZoneOffset.UTC);
+    }
+
+    private static LocalDateTime localDateTime(long micros) {
+        long days = Math.floorDiv(micros, MICROS_PER_DAY);
+        long ofDay = Math.floorMod(micros, MICROS_PER_DAY);
+        return LocalDateTime.of(LocalDate.ofEpochDay(PG_EPOCH_DAY + days), LocalTime.ofNanoOfDay(ofDay * 1000));
     }
 
     // ---- interval ----

@@ -1,6 +1,8 @@
 package dev.pgreen.typecast;
 
 import static dev.pgreen.typecast.Text.bad;
+import static dev.pgreen.typecast.BinaryResults.badBinary;
+import static dev.pgreen.typecast.BinaryResults.u16;
 import static dev.pgreen.typecast.Text.is;
 
 import dev.pgreen.errors.DataException;
@@ -151,7 +153,14 @@ final class ScalarCasters {
         if (loDigits == 0) {
             return BigDecimal.valueOf(negative ? -hi : hi, scale);
         }
-        long p = POW10[loDigits];
+        return decimal(hi, POW10[loDigits], lo, negative, scale);
+    }
+
+    /**
+     * {@code ±(hi * p + lo)} with {@code scale}, where {@code hi} and {@code lo} are below 10^18 and {@code p} a
+     * power of ten up to 10^18: a long when it fits, else a 128-bit magnitude.
+     */
+    private static BigDecimal decimal(long hi, long p, long lo, boolean negative, int scale) {
         if (hi <= (Long.MAX_VALUE - lo) / p) {
             long v = hi * p + lo;
             return BigDecimal.valueOf(negative ? -v : v, scale);
@@ -167,6 +176,57 @@ final class ScalarCasters {
             magnitude[8 + k] = (byte) (sum >>> (56 - 8 * k));
         }
         return new BigDecimal(new BigInteger(negative ? -1 : 1, magnitude), scale);
+    }
+
+    private static final int NUMERIC_POS = 0x0000, NUMERIC_NEG = 0x4000, NUMERIC_NAN = 0xC000,
+            NUMERIC_PINF = 0xD000, NUMERIC_NINF = 0xF000;
+
+    /**
+     * numeric in the binary format (numeric_send): digit count, weight, sign and display scale as 16-bit
+     * integers, then base-10000 digits, the first of weight {@code weight}. The result equals what
+     * {@link #numeric(byte[], int, int)} makes of the text: the scale is the display scale, which is how many
+     * digits numeric_out writes after the point (trailing zeros included); NaN and ±Infinity are Doubles.
+     */
+    static Object numericBinary(byte[] b, int off, int len) {
+        if (len < 8) throw badBinary("numeric", len);
+        int ndigits = u16(b, off);
+        int weight = (short) u16(b, off + 2);
+        int sign = u16(b, off + 4);
+        int dscale = u16(b, off + 6);
+        switch (sign) {
+            case NUMERIC_NAN -> { return Double.NaN; }
+            case NUMERIC_PINF -> { return Double.POSITIVE_INFINITY; }
+            case NUMERIC_NINF -> { return Double.NEGATIVE_INFINITY; }
+            case NUMERIC_POS, NUMERIC_NEG -> { }
+            default -> throw badBinary("numeric", len);
+        }
+        if (len != 8 + 2 * ndigits) throw badBinary("numeric", len);
+        boolean negative = sign == NUMERIC_NEG;
+        // The digits as an integer, then their scale: the last digit's weight is weight - (ndigits - 1).
+        int scale = 4 * (ndigits - 1 - weight);
+        BigDecimal v;
+        if (ndigits <= 8) {
+            // Up to 32 decimal digits: at most 4 base-10000 digits (below 10^16) on each side.
+            int split = Math.max(0, ndigits - 4);
+            long hi = 0;
+            long lo = 0;
+            for (int i = 0; i < split; i++) hi = hi * 10000 + digit(b, off, i);
+            for (int i = split; i < ndigits; i++) lo = lo * 10000 + digit(b, off, i);
+            v = decimal(hi, POW10[4 * (ndigits - split)], lo, negative, scale);
+        } else {
+            BigInteger n = BigInteger.ZERO;
+            BigInteger base = BigInteger.valueOf(10000);
+            for (int i = 0; i < ndigits; i++) n = n.multiply(base).add(BigInteger.valueOf(digit(b, off, i)));
+            v = new BigDecimal(negative ? n.negate() : n, scale);
+        }
+        // numeric_out writes dscale digits after the point: the digit group's padding zeros go, zeros come.
+        return scale == dscale ? v : v.setScale(dscale, java.math.RoundingMode.DOWN);
+    }
+
+    private static int digit(byte[] b, int off, int i) {
+        int d = u16(b, off + 8 + 2 * i);
+        if (d > 9999) throw badBinary("numeric", -1);
+        return d;
     }
 
     private static BigDecimal slowNumeric(byte[] b, int off, int len) {
