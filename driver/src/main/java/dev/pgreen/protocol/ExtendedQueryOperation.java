@@ -47,6 +47,10 @@ public final class ExtendedQueryOperation implements Operation {
     private final int[] types;
     /** Parse and Describe only, nothing executed: the parameter types and the result's columns. */
     private final boolean describeOnly;
+    /** Chooses the result columns' formats when they are known before Bind; null: all text. */
+    private final ResultFormats resultFormats;
+    /** The formats the Bind asked for, null for all text. */
+    private short[] formats;
     /** Whether a Parse went out: for {@link #statement}, decided when the messages are written. */
     private boolean parses;
     /** Whether a Describe of {@link #statement} went out, whose answer describes it. */
@@ -69,12 +73,12 @@ public final class ExtendedQueryOperation implements Operation {
      * ({@code types}, null: all left to the server), whose result is kept.
      */
     public static ExtendedQueryOperation unnamed(String sql, byte[][] params, int[] types) {
-        return new ExtendedQueryOperation(null, sql, params, null, true, types, false, false, null);
+        return new ExtendedQueryOperation(null, sql, params, null, true, types, false, false, null, null);
     }
 
     /** {@link #unnamed} once per row of parameters, counting the rows affected. */
     public static ExtendedQueryOperation unnamedBatch(String sql, List<byte[][]> paramRows, int[] types) {
-        return new ExtendedQueryOperation(null, sql, null, paramRows, false, types, false, false, null);
+        return new ExtendedQueryOperation(null, sql, null, paramRows, false, types, false, false, null, null);
     }
 
     /**
@@ -83,34 +87,45 @@ public final class ExtendedQueryOperation implements Operation {
      */
     public static ExtendedQueryOperation unnamedPipelined(String sql, List<byte[][]> paramRows, boolean keepResult,
             Consumer<ExtendedQueryOperation> onComplete) {
-        return new ExtendedQueryOperation(null, sql, null, paramRows, keepResult, null, false, true, onComplete);
+        return new ExtendedQueryOperation(null, sql, null, paramRows, keepResult, null, false, true, onComplete,
+                null);
     }
 
     /** Parse (unnamed) and Describe: what the server infers for the parameters and the result; runs nothing. */
     public static ExtendedQueryOperation describe(String sql, int[] types) {
-        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, false, null);
+        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, false, null, null);
     }
 
     /** One execution of a prepared statement (parsed first when it needs it), whose result is kept. */
     public static ExtendedQueryOperation single(ServerStatement statement, byte[][] params) {
-        return new ExtendedQueryOperation(statement, null, params, null, true, null, false, false, null);
+        return single(statement, params, null);
+    }
+
+    /**
+     * {@link #single(ServerStatement, byte[][])} whose result columns come in the formats {@code formats} chooses
+     * when the statement is described already (otherwise, and when it is null, all in text).
+     */
+    public static ExtendedQueryOperation single(ServerStatement statement, byte[][] params, ResultFormats formats) {
+        return new ExtendedQueryOperation(statement, null, params, null, true, null, false, false, null, formats);
     }
 
     /** One execution of a prepared statement per row of parameters, counting the rows affected. */
     public static ExtendedQueryOperation batch(ServerStatement statement, List<byte[][]> paramRows) {
-        return new ExtendedQueryOperation(statement, null, null, paramRows, false, null, false, false, null);
+        return new ExtendedQueryOperation(statement, null, null, paramRows, false, null, false, false, null, null);
     }
 
     /** {@link #unnamedPipelined} of a prepared statement. */
     public static ExtendedQueryOperation pipelined(ServerStatement statement, List<byte[][]> paramRows,
             boolean keepResult, Consumer<ExtendedQueryOperation> onComplete) {
-        return new ExtendedQueryOperation(statement, null, null, paramRows, keepResult, null, false, true, onComplete);
+        return new ExtendedQueryOperation(statement, null, null, paramRows, keepResult, null, false, true, onComplete,
+                null);
     }
 
     private ExtendedQueryOperation(ServerStatement statement, String sql, byte[][] params, List<byte[][]> paramRows,
             boolean keepResult, int[] types, boolean describeOnly, boolean pipelined,
-            Consumer<ExtendedQueryOperation> onComplete) {
+            Consumer<ExtendedQueryOperation> onComplete, ResultFormats resultFormats) {
         this.statement = statement;
+        this.resultFormats = resultFormats;
         this.sql = sql;
         this.params = params;
         this.paramRows = paramRows;
@@ -147,15 +162,18 @@ public final class ExtendedQueryOperation implements Operation {
             statement.parsing();
         } else if (statement.describesOnce() && statement.isDescribed()) {
             // The server checks at Bind that the plan still returns these columns (0A000 if not): no Describe.
-            fields = statement.fields();
+            // Known before Bind, they may come in binary where the reader wants it.
+            formats = resultFormats == null || statement.fields() == null ? null
+                    : resultFormats.choose(statement.fields());
+            fields = statement.fields(formats);
             describePortal = false;
         }
         byte[] name = statement == null ? NO_NAME : statement.encodedName();
         if (paramRows == null) {
-            execute(out, name, params, describePortal);
+            execute(out, name, params, describePortal, formats);
         } else {
             for (byte[][] row : paramRows) {
-                execute(out, name, row, describePortal);
+                execute(out, name, row, describePortal, null);
             }
         }
         // Encoded now: a long pipeline keeps only the bytes on their way, not the values.
@@ -168,8 +186,9 @@ public final class ExtendedQueryOperation implements Operation {
 
     private static final byte[] NO_NAME = new byte[0];
 
-    private static void execute(FrontendEncoder out, byte[] statementName, byte[][] params, boolean describe) {
-        out.bind(statementName, params);
+    private static void execute(FrontendEncoder out, byte[] statementName, byte[][] params, boolean describe,
+            short[] formats) {
+        out.bind(statementName, params, formats);
         if (describe) {
             out.describePortal();
         }

@@ -205,14 +205,25 @@ public final class FrontendEncoder {
 
     /** {@link #bind(String, byte[][])} with the statement's name already in UTF-8 (no NUL, unterminated). */
     public void bind(byte[] name, byte[][] params) {
+        bind(name, params, null);
+    }
+
+    /**
+     * {@link #bind(byte[], byte[][])} with each result column's format (0 text, 1 binary); null: all text.
+     */
+    public void bind(byte[] name, byte[][] params, short[] resultFormats) {
         begin('B');
         cstring("");
         ensure(name.length + 1);
         out.put(name).put((byte) 0);
-        bindValues(params);
+        bindValues(params, resultFormats);
     }
 
     private void bindValues(byte[][] params) {
+        bindValues(params, null);
+    }
+
+    private void bindValues(byte[][] params, short[] resultFormats) {
         int16(0);
         int16(params.length);
         for (byte[] p : params) {
@@ -223,8 +234,29 @@ public final class FrontendEncoder {
                 bytes(p);
             }
         }
-        int16(0);
+        writeFormats(resultFormats);
         end();
+    }
+
+    /** Result formats: none for all text, one for all alike, else one per column. */
+    private void writeFormats(short[] formats) {
+        if (formats == null) {
+            int16(0);
+            return;
+        }
+        boolean alike = true;
+        for (short f : formats) {
+            alike &= f == formats[0];
+        }
+        if (alike && formats.length > 0) {
+            int16(1);
+            int16(formats[0]);
+            return;
+        }
+        int16(formats.length);
+        for (short f : formats) {
+            int16(f);
+        }
     }
 
     /** Close a prepared statement; closing one that does not exist is no error. */
@@ -251,6 +283,12 @@ public final class FrontendEncoder {
         begin('E');
         cstring("");
         int32(0);
+        end();
+    }
+
+    /** Flush: the server sends what it has answered so far, without the Sync that would end the statement. */
+    public void flush() {
+        begin('H');
         end();
     }
 

@@ -27,6 +27,9 @@ public final class ServerStatement {
     private State state = State.NEW;
     private boolean described;
     private List<Field> fields;
+    /** The last result formats asked for in Bind and {@link #fields} as they make the rows arrive. */
+    private short[] lastFormats;
+    private List<Field> lastFormatted;
 
     private enum State {
         /** Not on the server yet: a Parse makes it. */
@@ -90,15 +93,13 @@ public final class ServerStatement {
     /** A Parse of it is on its way: statements sent after it may use it; its description comes again. */
     public void parsing() {
         state = State.PARSED;
-        described = false;
-        fields = null;
+        forgetDescription();
     }
 
     /** The server lost it or can no longer run its plan: the next use parses it again (under the same name). */
     public void stale() {
         state = State.STALE;
-        described = false;
-        fields = null;
+        forgetDescription();
     }
 
     /** Whether executions may go without a Describe once it is described; see the class comment. */
@@ -116,9 +117,31 @@ public final class ServerStatement {
         return fields;
     }
 
+    /**
+     * Its result's columns as a Bind with {@code formats} makes them arrive ({@link ResultFormats#apply}); the same
+     * list while the formats stay the same, so a cursor knows the shape again.
+     */
+    List<Field> fields(short[] formats) {
+        if (formats == null || fields == null) {
+            return fields;
+        }
+        if (!Arrays.equals(formats, lastFormats)) {
+            lastFormatted = ResultFormats.apply(fields, formats);
+            lastFormats = formats.clone();
+        }
+        return lastFormatted;
+    }
+
     void described(List<Field> fields) {
         this.fields = fields;
         this.described = true;
+        lastFormats = null;
+        lastFormatted = null;
+    }
+
+    private void forgetDescription() {
+        described(null);
+        described = false;
     }
 
     /**
@@ -128,18 +151,23 @@ public final class ServerStatement {
      * every execution. Leading comments, white space and parentheses are skipped.
      */
     static boolean returnsCheckedColumns(String sql) {
-        int i = skipToStatement(sql);
-        int end = i;
-        while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
-            end++;
-        }
-        String keyword = sql.substring(i, end);
+        String keyword = firstKeyword(sql);
         for (String planned : PLANNED) {
             if (planned.equalsIgnoreCase(keyword)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The statement's first keyword (past comments, white space and parentheses), as written; may be empty. */
+    static String firstKeyword(String sql) {
+        int i = skipToStatement(sql);
+        int end = i;
+        while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
+            end++;
+        }
+        return sql.substring(i, end);
     }
 
     private static final String[] PLANNED = {"SELECT", "WITH", "VALUES", "TABLE", "INSERT", "UPDATE", "DELETE", "MERGE"};

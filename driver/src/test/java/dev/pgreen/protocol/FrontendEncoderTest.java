@@ -274,4 +274,25 @@ class FrontendEncoderTest {
         assertThrows(IllegalArgumentException.class, () -> encoder.copyFail("bad\0"));
         assertTrue(encoder.isEmpty());
     }
+
+    @Test
+    void bindWithResultFormats() {
+        byte[] name = utf8("pgreen_1");
+        byte[][] params = {utf8("7"), null};
+        encoder.bind(name, params, null);
+        Bytes head = frame('B').cstring("").cstring("pgreen_1").int16(0).int16(2).int32(1).bytes('7').int32(-1);
+        assertBytes(head.int16(0).build(), drain(encoder));
+        encoder.bind(name, params, new short[] {1, 1, 1});
+        head = frame('B').cstring("").cstring("pgreen_1").int16(0).int16(2).int32(1).bytes('7').int32(-1);
+        assertBytes(head.int16(1).int16(1).build(), drain(encoder)); // all alike: one format for every column
+        encoder.bind(name, params, new short[] {1, 0, 1});
+        head = frame('B').cstring("").cstring("pgreen_1").int16(0).int16(2).int32(1).bytes('7').int32(-1);
+        assertBytes(head.int16(3).int16(1).int16(0).int16(1).build(), drain(encoder));
+    }
+
+    @Test
+    void flushMessage() {
+        encoder.flush();
+        assertBytes(new byte[] {'H', 0, 0, 0, 4}, drain(encoder));
+    }
 }
