@@ -11,6 +11,7 @@ import dev.pgreen.protocol.NotificationWait;
 import dev.pgreen.protocol.Operation;
 import dev.pgreen.protocol.ProtocolCore;
 import dev.pgreen.protocol.QueryResult;
+import dev.pgreen.protocol.ResultFormats;
 import dev.pgreen.protocol.ServerStatement;
 import dev.pgreen.protocol.SimpleQueryOperation;
 import dev.pgreen.protocol.StreamOperation;
@@ -843,12 +844,19 @@ public class Connection implements AutoCloseable {
     ResultShape resultShape(List<BackendMessage.Field> fields) {
         ResultShape s = shapes.get(fields);
         if (s == null) {
-            s = ResultShape.of(fields);
+            // Columns that come in binary show as they do in text: one description for both.
+            List<BackendMessage.Field> text = ResultFormats.asText(fields);
+            s = text == fields ? ResultShape.of(fields) : resultShape(text).as(fields);
             if (shapes.size() < SHAPES_LIMIT) {
                 shapes.putIfAbsent(fields, s);
             }
         }
         return s;
+    }
+
+    /** The session's parameters as the server last reported them (a live view). */
+    java.util.Map<String, String> sessionParameters() {
+        return core.parameters();
     }
 
     /** How many statements are kept prepared, for tests. */
@@ -875,7 +883,7 @@ public class Connection implements AutoCloseable {
                 }
             }
         }
-        return executePrepared(sql, params, null, true);
+        return executePrepared(sql, params, null, true, cursor.resultFormats());
     }
 
     /** {@link #executePrepared(String, byte[][], int[], boolean)} with the server inferring every type. */
@@ -889,13 +897,22 @@ public class Connection implements AutoCloseable {
      * only (the JDBC layer's prepareThreshold).
      */
     QueryResult executePrepared(String sql, byte[][] params, int[] types, boolean prepare) {
+        return executePrepared(sql, params, types, prepare, null);
+    }
+
+    /**
+     * {@link #executePrepared(String, byte[][], int[], boolean)} whose result columns come in the formats
+     * {@code formats} chooses once the statement is described (null: all text).
+     */
+    private QueryResult executePrepared(String sql, byte[][] params, int[] types, boolean prepare,
+                                        ResultFormats formats) {
         refuseInAsync("executePrepared outside a pipeline");
         try (Lock ignored = enterForCommand()) {
             commandText = sql;
             SimpleQueryOperation begin = beginIfNeeded();
             ExtendedQueryOperation op;
             try {
-                op = runPrepared(sql, types, prepare, params, null, null);
+                op = runPrepared(sql, types, prepare, params, null, null, formats);
             } catch (PgException e) {
                 // The server lost the statement (DEALLOCATE) or its plan now returns other columns (a table
                 // changed: 0A000). Its Bind failed, so nothing ran: outside a transaction it is safe to prepare
@@ -903,7 +920,7 @@ public class Connection implements AutoCloseable {
                 if (!isStalePlan(e) || core.transactionStatus() != 'I') {
                     throw e;
                 }
-                op = runPrepared(sql, types, prepare, params, null, null);
+                op = runPrepared(sql, types, prepare, params, null, null, formats);
             }
             if (begin != null && begin.error() != null) {
                 throw begin.error();
@@ -930,7 +947,7 @@ public class Connection implements AutoCloseable {
         refuseInAsync("executeManyPrepared");
         try (Lock ignored = enterForCommand()) {
             SimpleQueryOperation begin = beginIfNeeded();
-            ExtendedQueryOperation op = runPrepared(sql, types, prepare, null, rows, counts);
+            ExtendedQueryOperation op = runPrepared(sql, types, prepare, null, rows, counts, null);
             if (begin != null && begin.error() != null) {
                 throw begin.error();
             }
@@ -954,10 +971,11 @@ public class Connection implements AutoCloseable {
      * for it (preparing it first when it is not on the server, unnamed when it is not to be kept), and keeps
      * the cache in step: a statement whose Parse failed is forgotten, one the server lost or can no longer
      * run is parsed again next time. Each execution's row count goes to {@code counts} (when not null) as
-     * far as they completed, also when one failed.
+     * far as they completed, also when one failed. A single execution of a kept statement asks for its columns
+     * in the formats {@code formats} chooses (null: all text).
      */
     private ExtendedQueryOperation runPrepared(String sql, int[] types, boolean prepare, byte[][] params,
-                                               List<byte[][]> rows, long[] counts) {
+                                               List<byte[][]> rows, long[] counts, ResultFormats formats) {
         statements.forgetIfDropped(core.statementsDropped());
         ServerStatement statement = statements.get(sql, types);
         if (statement == null && prepare) {
@@ -968,7 +986,7 @@ public class Connection implements AutoCloseable {
             op = rows == null ? ExtendedQueryOperation.unnamed(sql, params, types)
                     : ExtendedQueryOperation.unnamedBatch(sql, rows, types);
         } else {
-            op = rows == null ? ExtendedQueryOperation.single(statement, params)
+            op = rows == null ? ExtendedQueryOperation.single(statement, params, formats)
                     : ExtendedQueryOperation.batch(statement, rows);
         }
         transport.submit(op);
@@ -1373,14 +1391,15 @@ public class Connection implements AutoCloseable {
      * Sends a query whose rows are handed over as they arrive, inside a
      * transaction unless in autocommit, and waits for its first rows (or its
      * end). The operation stays in flight, refusing other commands, until it
-     * has been read to the end or {@link #closeStream closed}.
+     * has been read to the end or {@link #closeStream closed}. A single query's columns come in the formats
+     * {@code formats} chooses (see {@link StreamOperation#of}; null: all text).
      */
-    StreamOperation openStream(String sql) {
+    StreamOperation openStream(String sql, ResultFormats formats) {
         refuseInAsync("stream");
         try (Lock ignored = enterForCommand()) {
             commandText = sql;
             SimpleQueryOperation begin = beginIfNeeded();
-            StreamOperation op = new StreamOperation(sql);
+            StreamOperation op = StreamOperation.of(sql, formats);
             transport.submit(op);
             await();
             if (begin != null && begin.error() != null) {

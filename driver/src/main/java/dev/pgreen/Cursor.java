@@ -11,7 +11,9 @@ import dev.pgreen.protocol.BackendMessage.Field;
 import dev.pgreen.protocol.CopyOperation;
 import dev.pgreen.protocol.ExtendedQueryOperation;
 import dev.pgreen.protocol.QueryResult;
+import dev.pgreen.protocol.ResultFormats;
 import dev.pgreen.protocol.SimpleQueryOperation;
+import dev.pgreen.typecast.BinaryResults;
 import dev.pgreen.typecast.TypeRegistry;
 
 import java.io.InputStream;
@@ -65,6 +67,14 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private ResultShape shape;
     private Typecaster[] shapeCasters;
     private long shapeCastersAt;
+    /** {@link #chooseFormats}, made once. */
+    private final ResultFormats binaryWhereBuiltin = this::chooseFormats;
+    /** The last formats chosen: for these fields, registrations, DateStyle and TimeZone (compared as objects). */
+    private List<Field> formatsFields;
+    private long formatsAt;
+    private String formatsDateStyle;
+    private String formatsTimeZone;
+    private short[] formats;
 
     /**
      * A cursor on {@code conn}; usually made by {@link Connection#cursor()} or a {@link CursorFactory}.
@@ -452,7 +462,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (s != shape || registrations != shapeCastersAt) {
             Typecaster[] c = new Typecaster[fields.size()];
             for (int i = 0; i < c.length; i++) {
-                c[i] = Extensions.lookup(fields.get(i).typeOid(), this);
+                Field f = fields.get(i);
+                // A binary column was asked for because the built-in caster would read it: it reads the binary.
+                c[i] = f.format() == ResultFormats.BINARY ? BinaryResults.reader(f.typeOid())
+                        : Extensions.lookup(f.typeOid(), this);
             }
             // Never changed in place: rows of an earlier result may still cast lazily with the old array.
             shapeCasters = c;
@@ -462,6 +475,41 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         casters = shapeCasters;
         description = s.description();
         columnIndex = s.columnIndex();
+    }
+
+    /**
+     * How this cursor wants a result's columns when they are known before Bind ({@code executePrepared} of a
+     * described statement, {@code stream}): in binary where {@link BinaryResults#wanted} says so; null when its
+     * rows keep the server's text (the JDBC layer's), so all stay text.
+     */
+    ResultFormats resultFormats() {
+        return rowMaker == null ? binaryWhereBuiltin : null;
+    }
+
+    /** Binary for each column whose caster here is the built-in one with an equal binary reading; else null. */
+    private short[] chooseFormats(List<Field> fields) {
+        Map<String, String> session = conn.sessionParameters();
+        String dateStyle = session.get("DateStyle");
+        String timeZone = session.get("TimeZone");
+        long registrations = TypeRegistry.changes();
+        if (fields == formatsFields && registrations == formatsAt && dateStyle == formatsDateStyle
+                && timeZone == formatsTimeZone) {
+            return formats;
+        }
+        short[] chosen = null;
+        for (int i = 0; i < fields.size(); i++) {
+            int oid = fields.get(i).typeOid();
+            if (BinaryResults.wanted(oid, Extensions.lookup(oid, this), session)) {
+                if (chosen == null) chosen = new short[fields.size()];
+                chosen[i] = ResultFormats.BINARY;
+            }
+        }
+        formatsFields = fields;
+        formatsAt = registrations;
+        formatsDateStyle = dateStyle;
+        formatsTimeZone = timeZone;
+        formats = chosen;
+        return chosen;
     }
 
     /** Called by the connection when it sent this cursor's statements into a pipeline. */

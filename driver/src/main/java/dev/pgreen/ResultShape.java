@@ -27,6 +27,11 @@ record ResultShape(List<Field> fields, List<Column> description, Map<String, Int
         return new ResultShape(fields, Collections.unmodifiableList(columns), Collections.unmodifiableMap(index));
     }
 
+    /** This shape for {@code fields}, the same columns in other formats. */
+    ResultShape as(List<Field> fields) {
+        return new ResultShape(fields, description, columnIndex);
+    }
+
     private static Column column(Field f) {
         int precision = -1;
         int scale = -1;

@@ -31,7 +31,7 @@ final class RowStream implements Spliterator<Row> {
     }
 
     static Stream<Row> open(Cursor cursor, Connection conn, String sql) {
-        RowStream rows = new RowStream(cursor, conn, conn.openStream(sql));
+        RowStream rows = new RowStream(cursor, conn, conn.openStream(sql, cursor.resultFormats()));
         return StreamSupport.stream(rows, false).onClose(rows::close);
     }
 
