@@ -158,7 +158,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * Faster than {@link #execute(String, Object...)} for statements run many
      * times; the server infers each parameter's type from its context, so a
      * placeholder can stand only where a value can (not for a column in ORDER BY).
-     * {@link #query()} then shows the statement with {@code $1, $2...}.
+     * {@link #query()} then shows the statement with {@code $1, $2...}. Once the statement is
+     * described, the columns of built-in types read by their built-in casters come in the binary
+     * format (the same values; a caster registered for a type still receives its text).
      *
      * @param sql the query, one statement
      * @param args one argument per {@code %s}, sent as a parameter
@@ -799,6 +801,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * afterwards (inside a transaction, the transaction has failed). While it
      * is open, another command on the connection raises {@link ProgrammingException}.
      * A server error is raised when the stream reaches it.
+     *
+     * <p>A single query is described first (one round trip more), so that the columns of built-in
+     * types read by their built-in casters come in the binary format, which costs the server less to
+     * write; the rows are the same, and a caster registered for a type still receives its text.
      *
      * @param sql the query, with {@code %s} placeholders
      * @param args one argument per {@code %s}
