@@ -306,7 +306,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * folding, such as a division by zero in a clause that selects no rows, is
      * then not raised). After it, {@link #query()} is the last row's statement
      * formatted as client-side formatting writes it, formatted when first asked
-     * for.
+     * for. Calls with fewer than 16 rows are all formatted: asking the server
+     * about the statement first costs a round trip, more than binding saves
+     * on a few rows.
      *
      * @param sql the statement, with {@code %s} or {@code %(name)s} placeholders
      * @param argsList the arguments of each execution (psycopg2's {@code executemany(sql, seq)})
@@ -316,6 +318,14 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * @throws PgException the server's error for the first statement that failed
      */
     public void executeMany(String sql, Iterable<?> argsList) {
+        executeMany(sql, argsList, ManyBinder.MIN_ROWS);
+    }
+
+    /**
+     * {@link #executeMany(String, Iterable)}, binding on the server only when there are at least
+     * {@code bindFrom} rows (tests bind from the first).
+     */
+    void executeMany(String sql, Iterable<?> argsList, int bindFrom) {
         ensureOpen();
         if (name != null) {
             throw new ProgrammingException("can't call executeMany() on named cursors");
@@ -326,8 +336,14 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         boundRows = 0;
         ManyBinder binder = null;
         try (Connection.Many many = conn.new Many(this, false)) {
-            binder = new ManyBinder(conn, many, sql);
-            for (Object args : argsList) {
+            Iterator<?> rest = argsList.iterator();
+            List<Object> first = new ArrayList<>();
+            while (first.size() < bindFrom && rest.hasNext()) {
+                first.add(rest.next());
+            }
+            binder = new ManyBinder(conn, many, sql, first.size() >= bindFrom);
+            for (Iterator<?> it = first.iterator(); it.hasNext() || rest.hasNext(); ) {
+                Object args = it.hasNext() ? it.next() : rest.next();
                 if (args instanceof Map<?, ?> m) {
                     castMap(m);
                 } else if (!(args instanceof Object[] || args instanceof List<?>)) {

@@ -23,6 +23,11 @@ final class ManyBinder {
     private static final int PAGE = 1000;
     /** Sets of parameter types asked about per executeMany (each costs a round trip); later ones are formatted. */
     static final int PROBES = 16;
+    /**
+     * Calls with fewer rows are formatted: the server is asked about the statement first (a round trip, and
+     * a savepoint inside a transaction), which costs more than it saves on a few rows.
+     */
+    static final int MIN_ROWS = 16;
 
     private final Connection.Many many;
     private final String sql;
@@ -35,10 +40,10 @@ final class ManyBinder {
     private long bound;
     private Object last;
 
-    ManyBinder(Connection conn, Connection.Many many, String sql) {
+    ManyBinder(Connection conn, Connection.Many many, String sql, boolean worthBinding) {
         this.many = many;
         this.sql = sql;
-        this.bindable = many.canProbe() ? BindableSql.of(sql) : null;
+        this.bindable = worthBinding && many.canProbe() ? BindableSql.of(sql) : null;
         this.literals = bindable == null ? null : LiteralParameters.forConnection(conn);
     }
 

@@ -57,6 +57,35 @@ class ExecuteManyBoundTest {
         conn.close();
     }
 
+    /** executeMany binding from the first row, so that each case needs only the rows it is about. */
+    private static void many(Cursor cur, String sql, Iterable<?> rows) {
+        cur.executeMany(sql, rows, 1);
+    }
+
+    @Test
+    void callsWithFewRowsAreFormattedAndLongerOnesBound() {
+        cur.execute("CREATE TEMP TABLE many_few (i int, t text)");
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < ManyBinder.MIN_ROWS - 1; i++) {
+            rows.add(List.of(i, "r" + i));
+        }
+        cur.executeMany("INSERT INTO many_few VALUES (%s, %s)", rows);
+        assertEquals(0, cur.boundRows(), "a probe's round trip costs more than a few rows save");
+        assertEquals(ManyBinder.MIN_ROWS - 1, cur.rowCount());
+        rows.add(List.of(99, "last"));
+        cur.executeMany("INSERT INTO many_few VALUES (%s, %s)", rows);
+        assertEquals(ManyBinder.MIN_ROWS, cur.boundRows());
+        assertEquals(ManyBinder.MIN_ROWS, cur.rowCount());
+        // An Iterable read once, as a generator: the first rows read ahead are not lost.
+        java.util.Iterator<List<Object>> once = rows.iterator();
+        Iterable<List<Object>> generator = () -> once;
+        cur.executeMany("INSERT INTO many_few VALUES (%s, %s)", generator);
+        assertEquals(ManyBinder.MIN_ROWS, cur.boundRows());
+        assertEquals(3L * ManyBinder.MIN_ROWS - 1,
+                ((Number) cur.execute("SELECT count(*) FROM many_few").fetchOne().get(0)).longValue());
+        assertEquals(99, cur.execute("SELECT i FROM many_few WHERE t = 'last' LIMIT 1").fetchOne().get(0));
+    }
+
     /**
      * Runs {@code rows} through executeMany into one table and, formatted by mogrify, one by one into another
      * (both {@code (n serial, columns)}); asserts equal contents and row counts, and that {@code bound} rows
@@ -68,7 +97,7 @@ class ExecuteManyBoundTest {
             tables[i] = "many_eq_" + TABLES.incrementAndGet();
             cur.execute("CREATE TEMP TABLE " + tables[i] + " (n serial, " + columns + ")");
         }
-        cur.executeMany(sql.replace("{t}", tables[0]), rows);
+        many(cur, sql.replace("{t}", tables[0]), rows);
         long many = cur.rowCount();
         long boundRows = cur.boundRows();
         if (bound >= 0) {
@@ -164,13 +193,13 @@ class ExecuteManyBoundTest {
     void aStringWithNulIsRefusedAsBeforeAndNothingOfItIsSent() {
         cur.execute("CREATE TEMP TABLE many_nul (v text)");
         conn.commit();
-        DataException e = assertThrows(DataException.class, () -> cur.executeMany("INSERT INTO many_nul VALUES (%s)",
+        DataException e = assertThrows(DataException.class, () -> many(cur, "INSERT INTO many_nul VALUES (%s)",
                 single("a", "b\0c", "d")));
         assertTrue(e.getMessage().contains("NUL"), e.getMessage());
         assertEquals(1, cur.boundRows(), "the row before was bound");
         conn.rollback();
         assertThrows(DataException.class, () -> cur.mogrify("SELECT %s", "b\0c"));
-        assertThrows(DataException.class, () -> cur.executeMany("INSERT INTO many_nul VALUES (%s)",
+        assertThrows(DataException.class, () -> many(cur, "INSERT INTO many_nul VALUES (%s)",
                 single("x", "\uD800")), "an unpaired surrogate has no UTF-8 form");
         conn.rollback();
     }
@@ -212,7 +241,7 @@ class ExecuteManyBoundTest {
                 maps, 3);
         assertSameAsFormatted("v text, ty text", "INSERT INTO {t} (v) SELECT g::text FROM generate_series(1, 10) g "
                 + "WHERE g > %s LIMIT %s", List.of(List.of(2, 3), List.of(8, "5"), List.of(0, 1L << 40)), 3);
-        cur.executeMany("SELECT %s", List.of(List.of(1), List.of("a"), List.of(2.5)));
+        many(cur, "SELECT %s", List.of(List.of(1), List.of("a"), List.of(2.5)));
         assertEquals(3, cur.rowCount());
     }
 
@@ -254,7 +283,7 @@ class ExecuteManyBoundTest {
     void negativeNumbersKeepTheirLiteralsPrecedence() {
         // " -5::text" is -('5'::text): no such operator, as formatted; bound, $1::text would work.
         for (Object v : List.of(-5, -5L, new BigDecimal("-1.5"), -2.5)) {
-            PgException e = assertThrows(PgException.class, () -> cur.executeMany("SELECT %s::text", single(v)));
+            PgException e = assertThrows(PgException.class, () -> many(cur, "SELECT %s::text", single(v)));
             assertEquals("42883", e.sqlState());
             assertEquals(0, cur.boundRows());
             conn.rollback();
@@ -282,13 +311,13 @@ class ExecuteManyBoundTest {
             Object[] row = new Object[args];
             Arrays.fill(row, "1");
             try {
-                cur.executeMany(sql, List.<Object[]>of(row));
+                many(cur, sql, List.<Object[]>of(row));
             } catch (PgException e) {
                 conn.rollback();
             }
             assertEquals(0, cur.boundRows(), sql);
         }
-        cur.executeMany("INSERT INTO many_fmt SELECT %s::text", single(List.of(1, 2), new AsIsValue()));
+        many(cur, "INSERT INTO many_fmt SELECT %s::text", single(List.of(1, 2), new AsIsValue()));
         assertEquals(0, cur.boundRows(), "an array and a value of a user's adapter");
         assertEquals(List.of("{1,2}", "as is"), cur.execute("SELECT v FROM many_fmt WHERE v LIKE '{%' OR v = 'as is' "
                 + "ORDER BY v DESC").fetchAll().stream().map(r -> r.get(0)).toList());
@@ -307,14 +336,14 @@ class ExecuteManyBoundTest {
         cur.execute("CREATE TEMP TABLE many_probe (v int)");
         cur.execute("INSERT INTO many_probe VALUES (1)");
         // "$1 IS NULL" has no type the server could infer: the probe fails, in a savepoint.
-        cur.executeMany("INSERT INTO many_probe SELECT 2 WHERE %s IS NULL", single(null, "a", null));
+        many(cur, "INSERT INTO many_probe SELECT 2 WHERE %s IS NULL", single(null, "a", null));
         assertEquals(2, cur.rowCount());
         assertEquals(0, cur.boundRows());
         assertEquals(TransactionStatus.INTRANS, conn.transactionStatus());
         assertEquals(3L, cur.execute("SELECT count(*) FROM many_probe").fetchOne().get(0));
         conn.commit();
         conn.setAutocommit(true);
-        cur.executeMany("INSERT INTO many_probe SELECT 2 WHERE %s IS NULL", single(null, "a"));
+        many(cur, "INSERT INTO many_probe SELECT 2 WHERE %s IS NULL", single(null, "a"));
         assertEquals(1, cur.rowCount());
         assertEquals(4L, cur.execute("SELECT count(*) FROM many_probe").fetchOne().get(0));
     }
@@ -323,7 +352,7 @@ class ExecuteManyBoundTest {
     void inACallersPipelineRowsAreFormatted() {
         cur.execute("CREATE TEMP TABLE many_pipe (v int)");
         try (Pipeline p = conn.pipeline()) {
-            cur.executeMany("INSERT INTO many_pipe VALUES (%s)", single(1, 2, 3));
+            many(cur, "INSERT INTO many_pipe VALUES (%s)", single(1, 2, 3));
         }
         assertEquals(3, cur.rowCount());
         assertEquals(0, cur.boundRows());
@@ -340,7 +369,7 @@ class ExecuteManyBoundTest {
             rows.add(new Object[] {i == 1700 ? 3 : i, "t" + i});
         }
         IntegrityException e = assertThrows(IntegrityException.class,
-                () -> cur.executeMany("INSERT INTO many_dup VALUES (%s, %s)", rows));
+                () -> many(cur, "INSERT INTO many_dup VALUES (%s, %s)", rows));
         assertEquals("23505", e.sqlState());
         assertEquals(-1, cur.rowCount());
         assertTrue(cur.boundRows() > 0);
@@ -353,13 +382,13 @@ class ExecuteManyBoundTest {
     void inAutocommitEachBoundRowCommitsAndThoseAfterAFailureDoNotRun() {
         conn.setAutocommit(true);
         cur.execute("CREATE TEMP TABLE many_auto (id int PRIMARY KEY)");
-        IntegrityException e = assertThrows(IntegrityException.class, () -> cur.executeMany(
+        IntegrityException e = assertThrows(IntegrityException.class, () -> many(cur, 
                 "INSERT INTO many_auto VALUES (%s)", single(1, 2, 2, 3)));
         assertEquals("23505", e.sqlState());
         assertEquals(4, cur.boundRows(), "queued before the failure came back");
         assertEquals(TransactionStatus.IDLE, conn.transactionStatus());
         assertEquals(List.of(List.of(1), List.of(2)), contentsOf("many_auto"));
-        cur.executeMany("INSERT INTO many_auto VALUES (%s)", single(10, 11, 12));
+        many(cur, "INSERT INTO many_auto VALUES (%s)", single(10, 11, 12));
         assertEquals(3, cur.rowCount());
         assertEquals(3, cur.boundRows());
         assertEquals(5, contentsOf("many_auto").size(), "the connection is usable after the failure");
@@ -379,7 +408,7 @@ class ExecuteManyBoundTest {
                     () -> cur.execute(cur.mogrify("INSERT INTO many_bad VALUES (%s, %s)", bad.toArray())));
             conn.rollback();
             PgException many = assertThrows(PgException.class,
-                    () -> cur.executeMany("INSERT INTO many_bad VALUES (%s, %s)", List.of(List.of(1, "2024-01-01"), bad)));
+                    () -> many(cur, "INSERT INTO many_bad VALUES (%s, %s)", List.of(List.of(1, "2024-01-01"), bad)));
             assertEquals(2, cur.boundRows(), bad.toString());
             assertEquals(formatted.sqlState(), many.sqlState(), bad.toString());
             assertEquals(formatted.getClass(), many.getClass());
@@ -404,13 +433,13 @@ class ExecuteManyBoundTest {
                 return reused;
             }
         };
-        cur.executeMany("INSERT INTO many_q VALUES (%s, %s)", rows);
+        many(cur, "INSERT INTO many_q VALUES (%s, %s)", rows);
         assertEquals(3, cur.boundRows());
         reused[1] = "changed afterwards";
         assertEquals("INSERT INTO many_q VALUES (2, 'it''s 2')", cur.query());
-        cur.executeMany("INSERT INTO many_q VALUES (%(i)s, %(t)s)", List.of(Map.of("i", 7, "t", "x")));
+        many(cur, "INSERT INTO many_q VALUES (%(i)s, %(t)s)", List.of(Map.of("i", 7, "t", "x")));
         assertEquals("INSERT INTO many_q VALUES (7, 'x')", cur.query());
-        cur.executeMany("INSERT INTO many_q VALUES (%s, %s)", List.of(List.of(1, "y"), List.of(1, new AsIsValue())));
+        many(cur, "INSERT INTO many_q VALUES (%s, %s)", List.of(List.of(1, "y"), List.of(1, new AsIsValue())));
         assertEquals("INSERT INTO many_q VALUES (1, 'as is')", cur.query(), "a formatted last row");
         assertEquals(1, cur.boundRows());
     }
