@@ -1180,12 +1180,19 @@ public class Connection implements AutoCloseable {
     private void sendPipelined(String sql, boolean prepare, List<byte[][]> rows, boolean keepResult,
             Pipeline.Result into) {
         Pipeline p = pipeline;
-        if (!autocommit && !beginPipelined && core.transactionStatus() == 'I') {
-            submitPipelined(p, session.beginStatement(), false, List.<byte[][]>of(NO_PARAMS), false, null);
-            beginPipelined = true;
-        }
+        beginIfDue(p);
         submitPipelined(p, sql, prepare, rows, keepResult, into);
         flushPipeline();
+    }
+
+    /** Outside autocommit, a BEGIN (unnamed) into the pipeline when no transaction is open or on its way. */
+    private boolean beginIfDue(Pipeline p) {
+        if (autocommit || beginPipelined || core.transactionStatus() != 'I') {
+            return false;
+        }
+        submitPipelined(p, session.beginStatement(), false, List.<byte[][]>of(NO_PARAMS), false, null);
+        beginPipelined = true;
+        return true;
     }
 
     private void submitPipelined(Pipeline p, String sql, boolean prepare, List<byte[][]> rows, boolean keepResult,
@@ -1257,14 +1264,24 @@ public class Connection implements AutoCloseable {
      * own transaction, BEGIN and COMMIT pipelined around it: the sends before
      * a failure stay committed and those after it are skipped, as when each
      * ran on its own.
+     *
+     * <p>executeMany's rows bound on the server ({@link #sendBound}) share the
+     * unnamed statement: parsed once, then only bound and executed for as long
+     * as nothing else parses the unnamed statement; for them BEGIN and COMMIT
+     * are prepared statements, which leave it alone.
      */
     final class Many implements AutoCloseable {
+        /** The savepoint a probe inside a transaction block runs in. */
+        private static final String PROBE_SAVEPOINT = "pgreen_executemany_probe";
         private final Cursor cursor;
         private final boolean prepare;
         private final Pipeline own;
         private final boolean alone;
         private final Pipeline.Result result;
         private int sinceSync;
+        /** What the unnamed statement holds as the last bound send parsed it; null once anything else may have. */
+        private String unnamedSql;
+        private int[] unnamedTypes;
 
         Many(Cursor cursor, boolean prepare) {
             this.cursor = cursor;
@@ -1278,10 +1295,8 @@ public class Connection implements AutoCloseable {
 
         void send(String sql, List<byte[][]> rows) {
             try (Lock ignored = enterForCommand(InPipeline.SEND)) {
-                Pipeline p = pipeline;
-                if (p == null || (own != null && p != own)) {
-                    throw new ProgrammingException("the pipeline was closed during executeMany");
-                }
+                Pipeline p = openPipeline();
+                unnamedSql = null;
                 if (alone) {
                     submitPipelined(p, "BEGIN", false, List.<byte[][]>of(NO_PARAMS), false, null);
                     submitPipelined(p, sql, prepare, rows, false, result);
@@ -1290,16 +1305,120 @@ public class Connection implements AutoCloseable {
                 } else {
                     sendPipelined(sql, prepare, rows, false, result);
                 }
-                sinceSync += rows.size();
-                if (own != null && sinceSync >= MANY_SYNC_EVERY) {
-                    sinceSync = 0;
-                    drainPipeline(false);
-                    PgException e = result.takeError();
-                    if (e != null) {
-                        throw e;
-                    }
-                }
+                sent(rows.size());
             }
+        }
+
+        /** The pipeline the sends go into. */
+        private Pipeline openPipeline() {
+            Pipeline p = pipeline;
+            if (p == null || (own != null && p != own)) {
+                throw new ProgrammingException("the pipeline was closed during executeMany");
+            }
+            return p;
+        }
+
+        /** Counts executions sent; every {@link #MANY_SYNC_EVERY} of its own pipeline, syncs and raises the first error. */
+        private void sent(int executions) {
+            sinceSync += executions;
+            if (own != null && sinceSync >= MANY_SYNC_EVERY) {
+                sinceSync = 0;
+                drainPipeline(false);
+                raiseError();
+            }
+        }
+
+        private void raiseError() {
+            PgException e = result.takeError();
+            if (e != null) {
+                throw e;
+            }
+        }
+
+        /** Whether {@link #probe} can ask the server: only in a pipeline of its own, which it may sync. */
+        boolean canProbe() {
+            return own != null;
+        }
+
+        /**
+         * Whether the server takes {@code sql} with parameters of {@code types}: its Parse and Describe, waited
+         * for (syncing what was sent before; an error of theirs is raised). Inside a transaction block it runs
+         * in a savepoint, rolled back to when the server refuses, so that a refusal leaves the transaction as
+         * it was; outside one (autocommit) it fails alone in the server's implicit transaction.
+         */
+        boolean probe(String sql, int[] types) {
+            try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+                Pipeline p = openPipeline();
+                unnamedSql = null;
+                Pipeline.Result savepoint = alone ? null : new Pipeline.Result(p, false);
+                if (savepoint != null) {
+                    beginIfDue(p);
+                    submitPipelined(p, "SAVEPOINT " + PROBE_SAVEPOINT, false, List.<byte[][]>of(NO_PARAMS), false,
+                            savepoint);
+                }
+                Pipeline.Result probe = new Pipeline.Result(p, false);
+                ExtendedQueryOperation op = ExtendedQueryOperation.describePipelined(sql, types, probe::completed);
+                probe.sent(op);
+                p.unsynced = true;
+                transport.submit(op);
+                drainPipeline(false);
+                raiseError();
+                PgException refused = probe.takeError();
+                if (savepoint != null && savepoint.takeError() == null) {
+                    if (refused != null) {
+                        submitPipelined(p, "ROLLBACK TO SAVEPOINT " + PROBE_SAVEPOINT, false,
+                                List.<byte[][]>of(NO_PARAMS), false, result);
+                    }
+                    submitPipelined(p, "RELEASE SAVEPOINT " + PROBE_SAVEPOINT, false, List.<byte[][]>of(NO_PARAMS),
+                            false, result);
+                }
+                return refused == null;
+            }
+        }
+
+        /**
+         * Executes the unnamed statement of {@code sql} (parsed with {@code types} unless it is already
+         * there) once per row of parameters; in autocommit each row in a transaction of its own.
+         */
+        void sendBound(String sql, int[] types, List<byte[][]> rows) {
+            try (Lock ignored = enterForCommand(InPipeline.SEND)) {
+                Pipeline p = openPipeline();
+                if (alone) {
+                    for (byte[][] row : rows) {
+                        boolean kept = control(p, "BEGIN");
+                        submitBound(p, sql, types, List.<byte[][]>of(row));
+                        kept &= control(p, "COMMIT");
+                        if (!kept) {
+                            unnamedSql = null;
+                        }
+                    }
+                } else {
+                    if (beginIfDue(p)) {
+                        unnamedSql = null;
+                    }
+                    submitBound(p, sql, types, rows);
+                }
+                flushPipeline();
+                sent(rows.size());
+            }
+        }
+
+        /** One operation of bound rows, with the Parse it needs. */
+        private void submitBound(Pipeline p, String sql, int[] types, List<byte[][]> rows) {
+            boolean parsed = sql.equals(unnamedSql) && java.util.Arrays.equals(types, unnamedTypes);
+            ExtendedQueryOperation op = ExtendedQueryOperation.unnamedPipelined(parsed ? null : sql, types, rows,
+                    result::completed);
+            result.sent(op);
+            p.unsynced = true;
+            transport.submit(op);
+            unnamedSql = sql;
+            unnamedTypes = types;
+        }
+
+        /** BEGIN or COMMIT as a prepared statement; false when the cache was full and it went unnamed. */
+        private boolean control(Pipeline p, String sql) {
+            submitPipelined(p, sql, true, List.<byte[][]>of(NO_PARAMS), false, null);
+            return statements.get(sql, null) != null;
         }
 
         /** The rows affected in all, raising the first error; in the caller's pipeline, -1 (the cursor's result comes later). */

@@ -34,7 +34,9 @@ import java.util.Objects;
  * each fetch reads, {@link #iterSize()} rows per round trip when iterated.
  * Arguments are adapted with {@link Extensions#adapt(Object)} and spliced into
  * the SQL client-side, as psycopg2 does, except by the {@code executePrepared}
- * methods, which bind them on the server. Subclass it to change what rows are
+ * methods, which bind them on the server, and by {@link #executeMany}, which
+ * binds them on the server where that cannot change what the statement means.
+ * Subclass it to change what rows are
  * ({@link #newRow(Object[], Map)}) and hand the subclass's constructor to
  * {@link Connection#cursor(CursorFactory)} as a {@link CursorFactory}.
  */
@@ -46,6 +48,9 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private int arraySize = 1;
     private int iterSize = 2000;
     private String query;
+    /** executeMany's last row when it was bound: {@link #query} once asked for. */
+    private ManyBinder.LastRow boundQuery;
+    private long boundRows;
     private String statusMessage;
     private long rowCount = -1;
     private List<Field> fields;
@@ -109,7 +114,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      */
     public Cursor execute(String sql, Object... args) {
         ensureOpen();
-        query = null;
+        setQuery(null);
         String formatted = args == null || args.length == 0 ? sql : QueryFormatter.format(sql, args, conn);
         return executeFormatted(formatted);
     }
@@ -127,7 +132,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      */
     public Cursor execute(String sql, Map<String, ?> args) {
         ensureOpen();
-        query = null;
+        setQuery(null);
         return executeFormatted(args == null ? sql : QueryFormatter.format(sql, args, conn));
     }
 
@@ -143,7 +148,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             return declare(sql);
         }
         reset();
-        query = sql;
+        setQuery(sql);
         QueryResult result = conn.execute(sql, this);
         if (result != null) {
             setResult(result);
@@ -205,7 +210,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
         byte[][] params = encode(values);
         reset();
-        query = statement;
+        setQuery(statement);
         QueryResult result = conn.executePrepared(statement, params, this);
         if (result != null) {
             setResult(result);
@@ -235,7 +240,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         }
         conn.refuseInAsync("executeManyPrepared");
         reset();
-        query = null;
+        setQuery(null);
         String statement = null;
         try (Connection.Many many = conn.new Many(this, true)) {
             List<byte[][]> page = new ArrayList<>();
@@ -264,7 +269,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             if (!page.isEmpty()) {
                 many.send(statement, page);
             }
-            query = statement;
+            setQuery(statement);
             rowCount = many.finish();
         }
     }
@@ -286,12 +291,36 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
 
     /**
      * Executes {@code sql} once per element: an {@code Object[]}, a {@code List}
-     * or a {@code Map}, each formatted client-side, all sent through a pipeline
-     * (psycopg 3's way): no round trip per statement, and psycopg2's semantics.
-     * Outside autocommit the first error aborts the transaction; in autocommit
-     * each statement commits on its own, so those before a failure stay
-     * committed and those after it do not run. {@link #rowCount()} is the
-     * rows affected in all. In an open {@link Pipeline} it goes into it.
+     * or a {@code Map}, with psycopg2's semantics, all sent through a pipeline
+     * (psycopg 3's way): no round trip per statement. Outside autocommit the
+     * first error aborts the transaction; in autocommit each statement commits
+     * on its own, so those before a failure stay committed and those after it
+     * do not run. {@link #rowCount()} is the rows affected in all. In an open
+     * {@link Pipeline} it goes into it, each element formatted client-side.
+     *
+     * <p>Otherwise, where binding on the server cannot change what the
+     * statement means, the rows are bound instead of formatted: consecutive
+     * rows whose parameters have the same types share one Parse, and the server
+     * does not parse and plan each row anew. That takes one statement (SELECT,
+     * INSERT, UPDATE, DELETE, WITH or VALUES) whose placeholders stand where a
+     * value does (not in a string or a comment, nor after ORDER BY, GROUP BY or
+     * DISTINCT ON), and values whose literal is simply a value of a type: null,
+     * strings (untyped, as their quoted literal), numbers (typed as the server
+     * types their literal: int4, int8 or numeric by size), booleans, UUIDs,
+     * byte arrays and java.time values, each adapted by pgreen's own adapter;
+     * and the server, asked once per set of parameter types (a round trip),
+     * must accept the statement with them. Any other row is formatted
+     * client-side, as it always was. A bound row's server error has the SQLSTATE
+     * the formatted one would have had, though its message may differ (no
+     * position in the statement); like any prepared statement, the unnamed one
+     * may switch to a generic plan after five rows, which does not fold the
+     * parameters into constants (an error the planner would have raised while
+     * folding, such as a division by zero in a clause that selects no rows, is
+     * then not raised). After it, {@link #query()} is the last row's statement
+     * formatted as client-side formatting writes it, formatted when first asked
+     * for. Calls with fewer than 16 rows are all formatted: asking the server
+     * about the statement first costs a round trip, more than binding saves
+     * on a few rows.
      *
      * @param sql the statement, with {@code %s} or {@code %(name)s} placeholders
      * @param argsList the arguments of each execution (psycopg2's {@code executemany(sql, seq)})
@@ -301,28 +330,66 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * @throws PgException the server's error for the first statement that failed
      */
     public void executeMany(String sql, Iterable<?> argsList) {
+        executeMany(sql, argsList, ManyBinder.MIN_ROWS);
+    }
+
+    /**
+     * {@link #executeMany(String, Iterable)}, binding on the server only when there are at least
+     * {@code bindFrom} rows (tests bind from the first).
+     */
+    void executeMany(String sql, Iterable<?> argsList, int bindFrom) {
         ensureOpen();
         if (name != null) {
             throw new ProgrammingException("can't call executeMany() on named cursors");
         }
         conn.refuseInAsync("executeMany");
         reset();
-        query = null;
+        setQuery(null);
+        boundRows = 0;
+        ManyBinder binder = null;
         try (Connection.Many many = conn.new Many(this, false)) {
-            for (Object args : argsList) {
+            Iterator<?> rest = argsList.iterator();
+            List<Object> first = new ArrayList<>();
+            while (first.size() < bindFrom && rest.hasNext()) {
+                first.add(rest.next());
+            }
+            binder = new ManyBinder(conn, many, sql, first.size() >= bindFrom);
+            for (Iterator<?> it = first.iterator(); it.hasNext() || rest.hasNext(); ) {
+                Object args = it.hasNext() ? it.next() : rest.next();
+                if (args instanceof Map<?, ?> m) {
+                    castMap(m);
+                } else if (!(args instanceof Object[] || args instanceof List<?>)) {
+                    throw new ProgrammingException("executeMany arguments must be Object[], List or Map, not "
+                            + describe(args));
+                }
+                if (binder.add(args)) {
+                    continue;
+                }
                 String statement = switch (args) {
                     case Object[] a -> QueryFormatter.format(sql, a, conn);
                     case List<?> l -> QueryFormatter.format(sql, l.toArray(), conn);
-                    case Map<?, ?> m -> QueryFormatter.format(sql, castMap(m), conn);
-                    case null, default -> throw new ProgrammingException(
-                            "executeMany arguments must be Object[], List or Map, not " + describe(args));
+                    default -> QueryFormatter.format(sql, castMap((Map<?, ?>) args), conn);
                 };
-                query = statement;
+                setQuery(statement);
                 many.send(statement, List.<byte[][]>of(NO_PARAMS));
             }
+            binder.flush();
             // As psycopg2: no result set afterwards, and the affected rows summed.
             rowCount = many.finish();
+        } finally {
+            if (binder != null) {
+                boundRows = binder.bound();
+                ManyBinder.LastRow last = binder.lastRow();
+                if (last != null) {
+                    boundQuery = last;
+                }
+            }
         }
+    }
+
+    /** Rows the last executeMany bound on the server rather than formatted (for tests). */
+    long boundRows() {
+        return boundRows;
     }
 
     private static final byte[][] NO_PARAMS = new byte[0][];
@@ -357,7 +424,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (name != null) {
             throw new ProgrammingException("can't call callProc() on named cursors");
         }
-        query = null;
+        setQuery(null);
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(procName).append('(');
         int n = args == null ? 0 : args.length;
         for (int i = 0; i < n; i++) {
@@ -384,7 +451,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         if (name != null) {
             throw new ProgrammingException("can't call callProc() on named cursors");
         }
-        query = null;
+        setQuery(null);
         if (args == null || args.isEmpty()) {
             return executeFormatted("SELECT * FROM " + procName + "()");
         }
@@ -567,8 +634,8 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         reset();
         String quoted = Identifiers.quote(name);
         String scroll = scrollable == null ? "" : scrollable ? "SCROLL " : "NO SCROLL ";
-        query = "DECLARE " + quoted + " " + scroll + "CURSOR " + (withHold ? "WITH HOLD" : "WITHOUT HOLD")
-                + " FOR " + sql;
+        setQuery("DECLARE " + quoted + " " + scroll + "CURSOR " + (withHold ? "WITH HOLD" : "WITHOUT HOLD")
+                + " FOR " + sql);
         try {
             setResult(conn.execute(query + "; FETCH FORWARD 0 FROM " + quoted, this));
         } catch (dev.pgreen.errors.DatabaseException e) {
@@ -839,7 +906,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             throw new ProgrammingException("can't execute an empty query");
         }
         reset();
-        query = sql;
+        setQuery(sql);
         return RowStream.open(this, conn, sql);
     }
 
@@ -963,7 +1030,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         ensureOpen();
         requireUnnamed("executeBound");
         reset();
-        query = sql;
+        setQuery(sql);
         setResult(conn.executePrepared(sql, params, types, prepare));
         return this;
     }
@@ -987,7 +1054,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         ensureOpen();
         requireUnnamed("executeBoundBatch");
         reset();
-        query = sql;
+        setQuery(sql);
         rowCount = conn.executePreparedBatch(sql, paramRows, types, prepare, counts);
         return rowCount;
     }
@@ -1003,7 +1070,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
             throw new ProgrammingException("can't execute an empty query");
         }
         reset();
-        query = sql;
+        setQuery(sql);
         List<QueryResult> results = conn.executeAll(sql);
         if (!results.isEmpty()) {
             setResult(results.getFirst());
@@ -1137,7 +1204,7 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     private void copy(CopyOperation op, InputStream in, OutputStream out) {
         ensureOpen();
         reset();
-        query = null;
+        setQuery(null);
         String tag = conn.copy(op, in, out);
         statusMessage = tag;
         rowCount = op.rowCount();
@@ -1208,7 +1275,16 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
      * @return the query, or null before the first
      */
     public String query() {
+        if (boundQuery != null) {
+            query = boundQuery.format(conn);
+            boundQuery = null;
+        }
         return query;
+    }
+
+    private void setQuery(String q) {
+        query = q;
+        boundQuery = null;
     }
 
     /**

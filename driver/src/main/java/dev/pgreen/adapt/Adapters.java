@@ -63,6 +63,8 @@ public final class Adapters {
     private static final AsIs NULL = new AsIs(null);
     private static final AsIs TRUE = new AsIs("true");
     private static final AsIs FALSE = new AsIs("false");
+    /** The registry as pgreen fills it, before any user registration: see {@link #isBuiltIn}. */
+    private static final Map<Class<?>, Function<Object, ? extends SqlQuote>> BUILT_IN;
 
     static {
         register(Boolean.class, b -> b ? TRUE : FALSE);
@@ -101,7 +103,9 @@ public final class Adapters {
                 float[].class, double[].class}) {
             REGISTRY.put(c, ArrayAdapter::new);
         }
+        BUILT_IN = Map.copyOf(REGISTRY);
     }
+
 
     private Adapters() {}
 
@@ -173,6 +177,15 @@ public final class Adapters {
             throw new ProgrammingException("the adapter for type '" + obj.getClass().getName() + "' returned null");
         }
         return q;
+    }
+
+    /**
+     * Whether values of exactly {@code type} are adapted by pgreen's own adapter registered for that class,
+     * not by one a user registered (for it or, found first, for a superclass or an interface).
+     */
+    static boolean isBuiltIn(Class<?> type) {
+        Function<Object, ? extends SqlQuote> own = BUILT_IN.get(type);
+        return own != null && lookup(type) == own;
     }
 
     private static Function<Object, ? extends SqlQuote> find(Class<?> type) {

@@ -5,6 +5,7 @@
  * {@link dev.pgreen.adapt.Cidr} and {@link dev.pgreen.adapt.Range}, and the machinery behind
  * {@link dev.pgreen.Extensions#adapt(Object)}: {@link dev.pgreen.adapt.Adapters} (the registry and the SQL
  * each built-in writes), {@link dev.pgreen.adapt.QueryFormatter} (placeholders) and
- * {@link dev.pgreen.adapt.ServerParameters} (values bound as server-side parameters).
+ * {@link dev.pgreen.adapt.ServerParameters} (values bound as server-side parameters) and
+ * {@link dev.pgreen.adapt.LiteralParameters} (the parameters that mean what a value's literal means).
  */
 package dev.pgreen.adapt;

@@ -91,6 +91,21 @@ public final class ExtendedQueryOperation implements Operation {
                 null);
     }
 
+    /**
+     * {@link #unnamedPipelined} with the parameters' type OIDs; with {@code sql} null there is no Parse: the
+     * rows are bound to the unnamed statement as an earlier operation left it.
+     */
+    public static ExtendedQueryOperation unnamedPipelined(String sql, int[] types, List<byte[][]> paramRows,
+            Consumer<ExtendedQueryOperation> onComplete) {
+        return new ExtendedQueryOperation(null, sql, null, paramRows, false, types, false, true, onComplete);
+    }
+
+    /** {@link #describe} in a pipeline: complete once the statement is described, or its Parse failed. */
+    public static ExtendedQueryOperation describePipelined(String sql, int[] types,
+            Consumer<ExtendedQueryOperation> onComplete) {
+        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, true, onComplete);
+    }
+
     /** Parse (unnamed) and Describe: what the server infers for the parameters and the result; runs nothing. */
     public static ExtendedQueryOperation describe(String sql, int[] types) {
         return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, false, null, null);
@@ -203,11 +218,13 @@ public final class ExtendedQueryOperation implements Operation {
             case CloseComplete c -> { }
             case NoData n -> {
                 if (describesStatement) statement.described(null);
+                return describeOnly && pipelined && complete();
             }
             case ParameterDescription p -> parameterTypes = p.typeOids();
             case RowDescription d -> {
                 fields = d.fields();
                 if (describesStatement) statement.described(fields);
+                return describeOnly && pipelined && complete();
             }
             case DataRow r -> {
                 if (keepResult) {

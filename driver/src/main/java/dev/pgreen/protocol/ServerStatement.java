@@ -183,22 +183,39 @@ public final class ServerStatement {
                 int newline = sql.indexOf('\n', i);
                 i = newline < 0 ? sql.length() : newline + 1;
             } else if (sql.startsWith("/*", i)) {
-                int depth = 0;
-                do {
-                    if (sql.startsWith("/*", i)) {
-                        depth++;
-                        i += 2;
-                    } else if (sql.startsWith("*/", i)) {
-                        depth--;
-                        i += 2;
-                    } else {
-                        i++;
-                    }
-                } while (depth > 0 && i < sql.length());
+                int end = blockCommentEnd(sql, i);
+                i = end < 0 ? sql.length() : end;
             } else {
                 break;
             }
         }
+        return i;
+    }
+
+    /**
+     * Where the block comment starting at {@code from} ends (past its {@code *}{@code /}); they nest in
+     * PostgreSQL. -1 when it does not end.
+     *
+     * @param sql the SQL
+     * @param from the index of the comment's {@code /}{@code *}
+     * @return the index after the comment, or -1
+     */
+    public static int blockCommentEnd(String sql, int from) {
+        int depth = 0;
+        int i = from;
+        do {
+            if (sql.startsWith("/*", i)) {
+                depth++;
+                i += 2;
+            } else if (sql.startsWith("*/", i)) {
+                depth--;
+                i += 2;
+            } else if (i < sql.length()) {
+                i++;
+            } else {
+                return -1;
+            }
+        } while (depth > 0);
         return i;
     }
 
