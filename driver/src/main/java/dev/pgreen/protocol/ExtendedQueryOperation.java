@@ -97,13 +97,13 @@ public final class ExtendedQueryOperation implements Operation {
      */
     public static ExtendedQueryOperation unnamedPipelined(String sql, int[] types, List<byte[][]> paramRows,
             Consumer<ExtendedQueryOperation> onComplete) {
-        return new ExtendedQueryOperation(null, sql, null, paramRows, false, types, false, true, onComplete);
+        return new ExtendedQueryOperation(null, sql, null, paramRows, false, types, false, true, onComplete, null);
     }
 
     /** {@link #describe} in a pipeline: complete once the statement is described, or its Parse failed. */
     public static ExtendedQueryOperation describePipelined(String sql, int[] types,
             Consumer<ExtendedQueryOperation> onComplete) {
-        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, true, onComplete);
+        return new ExtendedQueryOperation(null, sql, null, List.of(), false, types, true, true, onComplete, null);
     }
 
     /** Parse (unnamed) and Describe: what the server infers for the parameters and the result; runs nothing. */
