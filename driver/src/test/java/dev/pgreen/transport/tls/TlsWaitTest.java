@@ -12,6 +12,7 @@ import dev.pgreen.replication.ReplicationCursor;
 import dev.pgreen.replication.ReplicationOptions;
 import dev.pgreen.replication.StopReplication;
 import dev.pgreen.testing.Backends;
+import dev.pgreen.testing.LatencyProxy;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.TestCertificates;
 import dev.pgreen.testing.TestRoles;
@@ -89,15 +90,19 @@ class TlsWaitTest {
     }
 
     @Test
-    void theHandshakeWaitsThroughTheCallback(TestServer server) {
+    void theHandshakeWaitsThroughTheCallback(TestServer server) throws IOException {
         TestCertificates tls = certificates(server);
         RecordingWait plain = new RecordingWait();
         try (Connection conn = connect(dsn(server, tls, TestRoles.TRUST_USER, null, "sslmode=disable"), plain)) {
             assertEquals("plaintext", sslVersion(conn));
         }
         RecordingWait encrypted = new RecordingWait();
-        try (Connection conn = connect(dsn(server, tls, TestRoles.TRUST_USER, null,
-                "sslmode=verify-full host=localhost sslrootcert=" + tls.caCert()), encrypted)) {
+        // Through a proxy that delays each flight, so that no read right after sending finds the answer there
+        // (a fast server's would, sometimes, and the connect would then need fewer waits).
+        try (LatencyProxy proxy = LatencyProxy.start(server, Duration.ofMillis(5));
+             Connection conn = connect(dsn(server, tls, TestRoles.TRUST_USER, null,
+                "sslmode=verify-full host=localhost hostaddr=127.0.0.1 port=" + proxy.port()
+                        + " sslrootcert=" + tls.caCert()), encrypted)) {
             long afterConnect = encrypted.count(PollState.READ);
             // The SSLRequest's answer and the server's handshake flight are waits of their own.
             assertTrue(afterConnect >= 2, encrypted.states.toString());
