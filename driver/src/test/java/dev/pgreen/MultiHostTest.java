@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgreen.errors.OperationalException;
+import dev.pgreen.testing.LatencyProxy;
 import dev.pgreen.testing.LoopbackProxy;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.Standbys;
@@ -15,6 +16,7 @@ import dev.pgreen.testing.TestServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -221,7 +223,7 @@ class MultiHostTest {
     }
 
     @Test
-    void aWaitCallbackSeesEveryAttempt() {
+    void aWaitCallbackSeesEveryAttempt() throws IOException {
         var channels = new CopyOnWriteArrayList<SelectableChannel>();
         WaitCallback recording = conn -> {
             try (Selector selector = Selector.open()) {
@@ -234,10 +236,18 @@ class MultiHostTest {
                 throw new OperationalException("select failed: " + e, e);
             }
         };
-        String dsn = dsn(List.of(closedPort, standby.port(), primaryPort()), "target_session_attrs=read-write");
-        try (Connection conn = assertTimeoutPreemptively(GUARD,
-                () -> Pgreen.connect(dsn, info -> new Connection(info.withWaitCallback(recording))))) {
-            assertEquals(primaryPort(), connectedPort(conn));
+        // The standby and the primary answer through proxies that delay each flight, so that every attempt
+        // waits (a read right after sending may find a fast server's answer there, and need no wait).
+        try (LatencyProxy slowStandby = LatencyProxy.start(new InetSocketAddress("127.0.0.1", standby.port()),
+                     Duration.ofMillis(5));
+             LatencyProxy slowPrimary = LatencyProxy.start(new InetSocketAddress("127.0.0.1", primaryPort()),
+                     Duration.ofMillis(5))) {
+            String dsn = dsn(List.of(closedPort, slowStandby.port(), slowPrimary.port()),
+                    "target_session_attrs=read-write");
+            try (Connection conn = assertTimeoutPreemptively(GUARD,
+                    () -> Pgreen.connect(dsn, info -> new Connection(info.withWaitCallback(recording))))) {
+                assertEquals(primaryPort(), connectedPort(conn));
+            }
         }
         assertTrue(new HashSet<>(channels).size() >= 2, "the callback should have waited on several channels");
     }
