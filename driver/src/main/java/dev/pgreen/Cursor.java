@@ -659,6 +659,10 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
     }
 
     private void drainBuffer(List<Row> out, long n) {
+        if (out instanceof ArrayList<Row> list) {
+            // Room for what this batch gives at once, not grown step by step (a JDBC fetch size of 5,000 rows).
+            list.ensureCapacity(out.size() + (int) Math.min(n - out.size(), rows.size() - buffered));
+        }
         while (out.size() < n && buffered < rows.size()) {
             out.add(makeRow(rows.get(buffered++)));
             rowNumber++;

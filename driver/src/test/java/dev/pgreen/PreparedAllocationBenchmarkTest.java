@@ -51,7 +51,9 @@ class PreparedAllocationBenchmarkTest {
 
     @Test
     void allocationPerQuery(TestServer server) throws Exception {
-        String url = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + server.database();
+        // Plaintext for both drivers, as the benchmarks run (the harness's server also offers TLS).
+        String url = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + server.database()
+                + (server.certificates().isPresent() ? "?sslmode=disable" : "");
         Properties props = new Properties();
         props.setProperty("user", server.user());
         String password = System.getenv("PGPASSWORD");
@@ -62,6 +64,10 @@ class PreparedAllocationBenchmarkTest {
             Cursor cur = conn.cursor();
             PreparedStatement one = jdbc.prepareStatement("SELECT 1");
             PreparedStatement param = jdbc.prepareStatement("SELECT ?::int");
+            PreparedStatement w1j = jdbc.prepareStatement("SELECT ?");
+            java.sql.Connection green = DriverManager.getConnection(url.replaceFirst("^jdbc:postgresql:", "jdbc:pgreen:"),
+                    props);
+            PreparedStatement greenW1j = green.prepareStatement("SELECT ?");
             StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
                     "%nAllocation per query, %d queries after %d warm-up (autocommit, one connection)%n", QUERIES, QUERIES));
             report.append(measure("pgreen executePrepared(\"SELECT 1\")",
@@ -81,7 +87,19 @@ class PreparedAllocationBenchmarkTest {
                     return rs.getInt(1);
                 }
             }));
+            // W1j of the benchmarks: the same JDBC code on both drivers.
+            report.append(measure("pgreen JDBC PreparedStatement SELECT ?", i -> selectParameter(greenW1j, i)));
+            report.append(measure("pgjdbc PreparedStatement SELECT ?", i -> selectParameter(w1j, i)));
+            green.close();
             System.out.print(report);
+        }
+    }
+
+    private static long selectParameter(PreparedStatement ps, int i) throws Exception {
+        ps.setInt(1, i);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -129,7 +129,7 @@ class JdbcPreparedStatement extends JdbcStatement implements PreparedStatement {
         long[] counts = new long[rows.size()];
         Arrays.fill(counts, EXECUTE_FAILED);
         String statement = parsed.sql();
-        boolean prepare = conn.shouldPrepare(statement);
+        boolean prepare = shouldPrepare(statement);
         try {
             for (int start = 0; start < rows.size(); ) {
                 int[] types = rows.get(start).types();

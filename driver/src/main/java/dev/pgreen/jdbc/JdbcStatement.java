@@ -42,6 +42,8 @@ class JdbcStatement implements Statement {
     private JdbcResultSet generatedKeys;
     private final List<String> batch = new ArrayList<>();
     private SQLWarning warnings;
+    /** The SQL {@link #shouldPrepare} last said yes for. */
+    private String keptPrepared;
 
     JdbcStatement(JdbcConnection conn, int resultSetType, int holdability) {
         this.conn = conn;
@@ -162,20 +164,23 @@ class JdbcStatement implements Statement {
             String bound = sql;
             byte[][] values = params.encode();
             int[] types = params.types();
-            boolean prepare = conn.shouldPrepare(bound);
-            conn.run(() -> {
+            boolean prepare = shouldPrepare(bound);
+            // One call for the execution and its rows: a bound statement has one result, shown at once.
+            List<Row> rows = conn.run(() -> {
                 cursor.bound(bound, values, types, prepare);
-                return null;
+                return cursor.fields() == null ? null : cursor.fetchAll();
             }, this);
-            results = List.of(new QueryResult(cursor.fields(), List.of(), cursor.statusMessage()));
+            resultIndex = 0;
+            takeWarnings();
+            show(cursor.fields(), rows);
         } else {
             String simple = sql;
             results = conn.run(() -> cursor.all(simple), this);
-        }
-        resultIndex = 0;
-        takeWarnings();
-        if (!results.isEmpty()) {
-            show(params != null);
+            resultIndex = 0;
+            takeWarnings();
+            if (!results.isEmpty()) {
+                show();
+            }
         }
         if (keys) {
             generatedKeys = current;
@@ -198,21 +203,37 @@ class JdbcStatement implements Statement {
         return true;
     }
 
-    /** The current result of {@link #results}: rows (already in the cursor when bound) or a count. */
-    private void show(boolean alreadyShown) throws SQLException {
-        QueryResult r = results.get(resultIndex);
-        if (!alreadyShown) {
-            cursor.show(r);
-        }
+    /** The current result of {@link #results}: rows or a count. */
+    private void show() throws SQLException {
+        cursor.show(results.get(resultIndex));
         List<Field> fields = cursor.fields();
+        show(fields, fields == null ? null : conn.run(cursor::fetchAll));
+    }
+
+    /** The cursor's result: {@code rows} of {@code fields}, or, when fields is null, the rows it affected. */
+    private void show(List<Field> fields, List<Row> rows) {
         if (fields != null) {
-            List<Row> rows = conn.run(cursor::fetchAll);
             current = new JdbcResultSet(this, conn, fields, rows, resultSetType, maxRows);
             updateCount = -1;
         } else {
             current = null;
             updateCount = Math.max(0, cursor.rowCount());
         }
+    }
+
+    /**
+     * {@link JdbcConnection#shouldPrepare}, remembered once it said yes for the statement last run here: a
+     * statement kept prepared stays so, and its executions need not count uses in the connection's table.
+     */
+    final boolean shouldPrepare(String sql) {
+        if (sql.equals(keptPrepared)) {
+            return true;
+        }
+        boolean prepare = conn.shouldPrepare(sql);
+        if (prepare) {
+            keptPrepared = sql;
+        }
+        return prepare;
     }
 
     private static String returningList(String[] columns) throws SQLException {
@@ -280,7 +301,7 @@ class JdbcStatement implements Statement {
         }
         this.current = null;
         if (++resultIndex < results.size()) {
-            show(false);
+            show();
             return this.current != null;
         }
         updateCount = -1;

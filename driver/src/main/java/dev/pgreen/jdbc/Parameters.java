@@ -29,6 +29,8 @@ final class Parameters {
     private Object[] values;
     private int[] types;
     private boolean[] set;
+    /** A copy of {@link #types} handed out, until a type changes: the same types are not copied per execution. */
+    private int[] typesShared;
 
     Parameters(int count) {
         values = new Object[count];
@@ -46,7 +48,10 @@ final class Parameters {
                     + values.length + " parameter(s)", "22023");
         }
         values[index - 1] = value;
-        types[index - 1] = oid;
+        if (types[index - 1] != oid) {
+            types[index - 1] = oid;
+            typesShared = null;
+        }
         set[index - 1] = true;
     }
 
@@ -66,6 +71,7 @@ final class Parameters {
         values = new Object[values.length];
         types = new int[types.length];
         set = new boolean[set.length];
+        typesShared = null;
     }
 
     Parameters copy() {
@@ -76,8 +82,12 @@ final class Parameters {
         return p;
     }
 
+    /** The declared type OIDs; the caller must not change the array (it is shared until a type changes). */
     int[] types() {
-        return types.clone();
+        if (typesShared == null) {
+            typesShared = types.clone();
+        }
+        return typesShared;
     }
 
     /** Every parameter as the UTF-8 text the server reads; raises when one was never set. */
@@ -94,6 +104,15 @@ final class Parameters {
 
     /** One value's text, or null for NULL. */
     static byte[] encode(Object v) throws SQLException {
+        if (v instanceof Number || v instanceof String || v instanceof Boolean) {
+            // No JDBC rule of text() applies to these: pgreen's bytes as they are (integers written as digits
+            // straight into bytes), not decoded into a String and encoded again on every execution.
+            try {
+                return ServerParameters.encode(v);
+            } catch (PgException e) {
+                throw SqlExceptions.map(e, false);
+            }
+        }
         String text = text(v);
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }

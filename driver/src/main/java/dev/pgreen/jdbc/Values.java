@@ -113,10 +113,14 @@ final class Values {
     }
 
     static BigDecimal toBigDecimal(TextRow row, int i) throws SQLException {
-        String s = row.text(i);
-        if (s == null) {
+        if (row.isNull(i)) {
             return null;
         }
+        BigDecimal plain = row.decimalOr(i);
+        if (plain != null) {
+            return plain;
+        }
+        String s = row.text(i);
         String t = s.trim();
         try {
             return new BigDecimal(t);
