@@ -350,28 +350,49 @@ public class Cursor implements AutoCloseable, Iterable<Row> {
         try (Connection.Many many = conn.new Many(this, false)) {
             Iterator<?> rest = argsList.iterator();
             List<Object> first = new ArrayList<>();
-            while (first.size() < bindFrom && rest.hasNext()) {
-                first.add(rest.next());
+            RuntimeException unread = null;
+            try {
+                while (first.size() < bindFrom && rest.hasNext()) {
+                    first.add(rest.next());
+                }
+            } catch (RuntimeException e) {
+                // The rows read before it still run, as they would have without the read-ahead.
+                unread = e;
+                rest = java.util.Collections.emptyIterator();
             }
-            binder = new ManyBinder(conn, many, sql, first.size() >= bindFrom);
-            for (Iterator<?> it = first.iterator(); it.hasNext() || rest.hasNext(); ) {
-                Object args = it.hasNext() ? it.next() : rest.next();
-                if (args instanceof Map<?, ?> m) {
-                    castMap(m);
-                } else if (!(args instanceof Object[] || args instanceof List<?>)) {
-                    throw new ProgrammingException("executeMany arguments must be Object[], List or Map, not "
-                            + describe(args));
+            binder = new ManyBinder(conn, many, sql, unread == null && first.size() >= bindFrom);
+            try {
+                for (Iterator<?> it = first.iterator(); it.hasNext() || rest.hasNext(); ) {
+                    Object args = it.hasNext() ? it.next() : rest.next();
+                    if (args instanceof Map<?, ?> m) {
+                        castMap(m);
+                    } else if (!(args instanceof Object[] || args instanceof List<?>)) {
+                        throw new ProgrammingException("executeMany arguments must be Object[], List or Map, not "
+                                + describe(args));
+                    }
+                    if (binder.add(args)) {
+                        continue;
+                    }
+                    String statement = switch (args) {
+                        case Object[] a -> QueryFormatter.format(sql, a, conn);
+                        case List<?> l -> QueryFormatter.format(sql, l.toArray(), conn);
+                        default -> QueryFormatter.format(sql, castMap((Map<?, ?>) args), conn);
+                    };
+                    setQuery(statement);
+                    many.send(statement, List.<byte[][]>of(NO_PARAMS));
                 }
-                if (binder.add(args)) {
-                    continue;
+                if (unread != null) {
+                    throw unread;
                 }
-                String statement = switch (args) {
-                    case Object[] a -> QueryFormatter.format(sql, a, conn);
-                    case List<?> l -> QueryFormatter.format(sql, l.toArray(), conn);
-                    default -> QueryFormatter.format(sql, castMap((Map<?, ?>) args), conn);
-                };
-                setQuery(statement);
-                many.send(statement, List.<byte[][]>of(NO_PARAMS));
+            } catch (RuntimeException e) {
+                // A bad element (or the Iterable's own failure) ends the call, but the rows before it run, as
+                // each row went out when it was read before rows were bound: closing syncs what was sent.
+                try {
+                    binder.flush();
+                } catch (RuntimeException flushFailed) {
+                    e.addSuppressed(flushFailed);
+                }
+                throw e;
             }
             binder.flush();
             // As psycopg2: no result set afterwards, and the affected rows summed.

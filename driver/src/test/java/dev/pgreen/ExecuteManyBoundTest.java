@@ -63,6 +63,59 @@ class ExecuteManyBoundTest {
     }
 
     @Test
+    void theRowsBeforeABadElementRunAsWhenEachWentOutOnItsOwn() {
+        conn.setAutocommit(true);
+        cur.execute("CREATE TABLE many_bad_element (i int)");
+        try {
+            List<Object> rows = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                rows.add(new Object[] {i});
+            }
+            rows.add("not a row");
+            ProgrammingException e = assertThrows(ProgrammingException.class,
+                    () -> cur.executeMany("INSERT INTO many_bad_element VALUES (%s)", rows));
+            assertTrue(e.getMessage().contains("java.lang.String"), e.getMessage());
+            assertTrue(cur.boundRows() > 0, "the rows before it were bound");
+            assertEquals(20L, count("many_bad_element"), "each row before the bad one committed in autocommit");
+
+            // The Iterable's own failure, within the rows read ahead to decide whether to bind.
+            Iterable<Object[]> failing = () -> new java.util.Iterator<>() {
+                int n;
+
+                public boolean hasNext() {
+                    return true;
+                }
+
+                public Object[] next() {
+                    if (n == 3) {
+                        throw new IllegalStateException("the source failed");
+                    }
+                    return new Object[] {100 + n++};
+                }
+            };
+            IllegalStateException failed = assertThrows(IllegalStateException.class,
+                    () -> cur.executeMany("INSERT INTO many_bad_element VALUES (%s)", failing));
+            assertEquals("the source failed", failed.getMessage());
+            assertEquals(23L, count("many_bad_element"), "the three rows read before the failure ran");
+
+            // In a transaction the rows before the bad one are in it, for the caller to commit or roll back.
+            conn.setAutocommit(false);
+            assertThrows(ProgrammingException.class,
+                    () -> cur.executeMany("INSERT INTO many_bad_element VALUES (%s)", rows));
+            conn.commit();
+            assertEquals(43L, count("many_bad_element"));
+        } finally {
+            conn.rollback();
+            conn.setAutocommit(true);
+            cur.execute("DROP TABLE many_bad_element");
+        }
+    }
+
+    private long count(String table) {
+        return ((Number) cur.execute("SELECT count(*) FROM " + table).fetchOne().get(0)).longValue();
+    }
+
+    @Test
     void callsWithFewRowsAreFormattedAndLongerOnesBound() {
         cur.execute("CREATE TEMP TABLE many_few (i int, t text)");
         List<List<Object>> rows = new java.util.ArrayList<>();
