@@ -199,11 +199,16 @@ class MultiHostTest {
 
     @Test
     void asyncConnectChangesChannelBetweenAttempts() throws IOException {
-        String dsn = dsn(List.of(closedPort, silent.getLocalPort(), primaryPort(), standby.port()),
-                "target_session_attrs=standby connect_timeout=2");
         Set<SelectableChannel> channels = new HashSet<>();
-        Connection conn = Pgreen.connectAsync(dsn);
-        try (Selector selector = Selector.open()) {
+        // The primary and the standby answer through proxies that delay each flight, so that their attempts
+        // wait too (a read right after sending may find a fast server's answer there, and need no wait).
+        try (LatencyProxy slowPrimary = LatencyProxy.start(new InetSocketAddress("127.0.0.1", primaryPort()),
+                     Duration.ofMillis(5));
+             LatencyProxy slowStandby = LatencyProxy.start(new InetSocketAddress("127.0.0.1", standby.port()),
+                     Duration.ofMillis(5));
+             Connection conn = Pgreen.connectAsync(dsn(List.of(closedPort, silent.getLocalPort(),
+                     slowPrimary.port(), slowStandby.port()), "target_session_attrs=standby connect_timeout=2"));
+             Selector selector = Selector.open()) {
             assertTimeoutPreemptively(GUARD, () -> {
                 for (PollState state = conn.poll(); state != PollState.OK; state = conn.poll()) {
                     SelectableChannel ch = conn.channel();
@@ -217,8 +222,6 @@ class MultiHostTest {
             }
             assertEquals(Integer.toString(standby.port()), cur.fetchOne().get(0));
             assertTrue(channels.size() >= 2, "the attempts should have used several channels: " + channels.size());
-        } finally {
-            conn.close();
         }
     }
 
