@@ -161,10 +161,13 @@ class TlsWaitTest {
     @Test
     void anAsyncConnectionOverTlsWithPoll(TestServer server) throws IOException {
         TestCertificates tls = certificates(server);
-        try (Connection conn = Pgreen.connectAsync(dsn(server, tls, TestRoles.TLS_USER, TestRoles.PASSWORD,
-                "sslmode=verify-full host=localhost sslrootcert=" + tls.caCert() + " channel_binding=require"))) {
-            // Every step of the handshake and the queries goes through poll(); which of them had to wait for the
-            // server (READ) depends on how fast it answered, a read right after sending may already find the reply.
+        // Through a proxy that delays each flight: a read right after sending then never finds the reply there
+        // (without it a fast server, or a client thread descheduled after its write, let all of this complete
+        // without one READ: a CI flake).
+        try (LatencyProxy proxy = LatencyProxy.start(server, Duration.ofMillis(5));
+             Connection conn = Pgreen.connectAsync(dsn(server, tls, TestRoles.TLS_USER, TestRoles.PASSWORD,
+                "sslmode=verify-full host=localhost hostaddr=127.0.0.1 port=" + proxy.port() + " sslrootcert="
+                        + tls.caCert() + " channel_binding=require"))) {
             List<PollState> states = new ArrayList<>(drive(conn));
             Cursor cur = conn.cursor().execute("SELECT version, current_user FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
             states.addAll(drive(conn));
