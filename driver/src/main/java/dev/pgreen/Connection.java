@@ -1222,6 +1222,11 @@ public class Connection implements AutoCloseable {
         ExtendedQueryOperation op = statement == null
                 ? ExtendedQueryOperation.unnamedPipelined(sql, rows, keepResult, onComplete)
                 : ExtendedQueryOperation.pipelined(statement, rows, keepResult, onComplete);
+        enqueue(p, op, into);
+    }
+
+    /** Puts {@code op} into the pipeline, its answer counted for {@code into} (when not null). */
+    private void enqueue(Pipeline p, ExtendedQueryOperation op, Pipeline.Result into) {
         if (into != null) {
             into.sent(op);
         }
@@ -1357,10 +1362,7 @@ public class Connection implements AutoCloseable {
                             savepoint);
                 }
                 Pipeline.Result probe = new Pipeline.Result(p, false);
-                ExtendedQueryOperation op = ExtendedQueryOperation.describePipelined(sql, types, probe::completed);
-                probe.sent(op);
-                p.unsynced = true;
-                transport.submit(op);
+                enqueue(p, ExtendedQueryOperation.describePipelined(sql, types, probe::completed), probe);
                 drainPipeline(false);
                 raiseError();
                 PgException refused = probe.takeError();
@@ -1406,11 +1408,8 @@ public class Connection implements AutoCloseable {
         /** One operation of bound rows, with the Parse it needs. */
         private void submitBound(Pipeline p, String sql, int[] types, List<byte[][]> rows) {
             boolean parsed = sql.equals(unnamedSql) && java.util.Arrays.equals(types, unnamedTypes);
-            ExtendedQueryOperation op = ExtendedQueryOperation.unnamedPipelined(parsed ? null : sql, types, rows,
-                    result::completed);
-            result.sent(op);
-            p.unsynced = true;
-            transport.submit(op);
+            enqueue(p, ExtendedQueryOperation.unnamedPipelined(parsed ? null : sql, types, rows, result::completed),
+                    result);
             unnamedSql = sql;
             unnamedTypes = types;
         }
