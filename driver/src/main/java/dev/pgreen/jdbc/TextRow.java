@@ -4,9 +4,9 @@ import dev.pgreen.Cursor;
 import dev.pgreen.Row;
 import dev.pgreen.Typecaster;
 import dev.pgreen.protocol.BackendMessage.DataRow;
+import dev.pgreen.typecast.PlainDecimals;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,81 +69,13 @@ final class TextRow extends Row {
         return v < 0 ? fallback : negative ? -v : v;
     }
 
-    /** 10^0 to 10^18. */
-    private static final long[] POWERS_OF_TEN = new long[19];
-
-    static {
-        POWERS_OF_TEN[0] = 1;
-        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
-            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
-        }
-    }
-
     /**
-     * The value as a BigDecimal when its text is a plain decimal of at most 36 digits ({@code -123.4500}, what
-     * numeric and the integer types send), read in place with the scale the text shows: equal in unscaled
-     * value and scale to {@code new BigDecimal(text)}, without the String, its char[] copy and the digit-by-digit
-     * BigInteger parse. Null when the text is anything else (the caller then parses it).
+     * The value as a BigDecimal when its text is a plain decimal of at most 36 digits, read in place
+     * ({@link PlainDecimals#parse}); null when the text is anything else (the caller then parses it).
      */
     BigDecimal decimalOr(int i) {
         int len = raw.length(checked(i));
-        int p = raw.start(i);
-        byte[] b = raw.body();
-        int end = p + len;
-        if (len <= 0) {
-            return null;
-        }
-        boolean negative = b[p] == '-';
-        if (negative) {
-            p++;
-        }
-        // The first 18 digits in high, the rest (up to 18 more) in low: unscaled = high * 10^lowDigits + low.
-        long high = 0;
-        long low = 0;
-        int digits = 0;
-        int scale = -1;
-        for (; p < end; p++) {
-            int d = b[p] - '0';
-            if (d >= 0 && d <= 9) {
-                if (digits < 18) {
-                    high = high * 10 + d;
-                } else {
-                    low = low * 10 + d;
-                }
-                digits++;
-                if (scale >= 0) {
-                    scale++;
-                }
-            } else if (b[p] == '.' && scale < 0) {
-                scale = 0;
-            } else {
-                return null;
-            }
-        }
-        if (digits == 0 || digits > 36 || scale == 0) {
-            return null;
-        }
-        scale = Math.max(scale, 0);
-        if (digits <= 18) {
-            return BigDecimal.valueOf(negative ? -high : high, scale);
-        }
-        long pow = POWERS_OF_TEN[digits - 18];
-        // high < 10^18 and pow <= 10^18: the product is below 2^120, its high half exact from multiplyHigh.
-        long hi = Math.multiplyHigh(high, pow);
-        long lo = high * pow;
-        long sum = lo + low;
-        if (Long.compareUnsigned(sum, lo) < 0) {
-            hi++;
-        }
-        if (hi == 0 && sum >= 0) {
-            return BigDecimal.valueOf(negative ? -sum : sum, scale);
-        }
-        byte[] magnitude = new byte[16];
-        for (int k = 0; k < 8; k++) {
-            magnitude[7 - k] = (byte) (hi >>> (8 * k));
-            magnitude[15 - k] = (byte) (sum >>> (8 * k));
-        }
-        return new BigDecimal(new BigInteger(negative ? -1 : 1, magnitude), scale);
+        return PlainDecimals.parse(raw.body(), raw.start(i), len);
     }
 
     /** PostgreSQL's boolean output, read in place: TRUE or FALSE for {@code t} or {@code f}, else null. */

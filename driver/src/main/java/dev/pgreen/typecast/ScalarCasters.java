@@ -17,7 +17,7 @@ import java.util.UUID;
  * no regular expression; an int, a numeric of up to 36 digits or a uuid allocates only its result.
  */
 final class ScalarCasters {
-    private static final long[] POW10 = new long[19];
+    static final long[] POW10 = new long[19];
 
     static {
         POW10[0] = 1;
@@ -160,7 +160,7 @@ final class ScalarCasters {
      * {@code ±(hi * p + lo)} with {@code scale}, where {@code hi} and {@code lo} are below 10^18 and {@code p} a
      * power of ten up to 10^18: a long when it fits, else a 128-bit magnitude.
      */
-    private static BigDecimal decimal(long hi, long p, long lo, boolean negative, int scale) {
+    static BigDecimal decimal(long hi, long p, long lo, boolean negative, int scale) {
         if (hi <= (Long.MAX_VALUE - lo) / p) {
             long v = hi * p + lo;
             return BigDecimal.valueOf(negative ? -v : v, scale);
