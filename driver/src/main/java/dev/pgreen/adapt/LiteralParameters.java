@@ -55,10 +55,8 @@ public final class LiteralParameters {
 
     private LiteralParameters(Connection conn) {
         this.conn = conn;
-        String encoding = conn.parameterStatus("client_encoding");
         // QuotedString.checkEncoding's rule: only these sessions read non-ASCII as the UTF-8 pgreen sends.
-        this.anyText = encoding == null || encoding.equalsIgnoreCase("UTF8") || encoding.equalsIgnoreCase("UTF-8")
-                || encoding.equalsIgnoreCase("UNICODE") || encoding.equalsIgnoreCase("SQL_ASCII");
+        this.anyText = QuotedString.readsUtf8(conn.parameterStatus("client_encoding"));
     }
 
     /**

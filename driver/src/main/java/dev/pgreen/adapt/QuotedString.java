@@ -112,10 +112,15 @@ public final class QuotedString implements SqlQuote {
         return sb.toString();
     }
 
+    /** Whether a session with this client_encoding (null: not reported) reads the UTF-8 pgreen sends as sent. */
+    static boolean readsUtf8(String clientEncoding) {
+        return clientEncoding == null || clientEncoding.equalsIgnoreCase("UTF8") || clientEncoding.equalsIgnoreCase("UTF-8")
+                || clientEncoding.equalsIgnoreCase("UNICODE") || clientEncoding.equalsIgnoreCase("SQL_ASCII");
+    }
+
     /** Non-ASCII text needs the session to read UTF-8, which is what pgreen sends. */
     static void checkEncoding(String s, String clientEncoding) {
-        if (clientEncoding == null || clientEncoding.equalsIgnoreCase("UTF8") || clientEncoding.equalsIgnoreCase("UTF-8")
-                || clientEncoding.equalsIgnoreCase("UNICODE") || clientEncoding.equalsIgnoreCase("SQL_ASCII")) {
+        if (readsUtf8(clientEncoding)) {
             return;
         }
         for (int i = 0; i < s.length(); i++) {
