@@ -988,6 +988,8 @@ public final class PgPool implements AutoCloseable {
 
     /** A ready connection goes to the first waiter, else to the head of the idle deque. */
     private void offerLocked(Slot s) {
+        // Its idle time starts now, whichever way it goes: one handed straight to a waiter was never idle.
+        s.idleSince = System.nanoTime();
         Waiter w = waiters.pollFirst();
         if (w != null) {
             pendingChangedLocked();
@@ -996,7 +998,6 @@ public final class PgPool implements AutoCloseable {
             borrowed.add(s);
             w.ready.signal();
         } else {
-            s.idleSince = System.nanoTime();
             idle.addFirst(s);
             serveSharedWaitersLocked();
         }

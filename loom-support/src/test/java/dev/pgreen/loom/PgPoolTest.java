@@ -381,6 +381,28 @@ class PgPoolTest {
     }
 
     @Test
+    void aConnectionHandedStraightToAWaiterIsNotTakenForIdle() throws Exception {
+        // The validation query fails, so a validation would show as a replaced connection.
+        try (PgPool pool = pool(1).validateAfterIdle(Duration.ofMillis(50)).validationQuery("SELECT 1/0").build()) {
+            PooledConnection held = pool.acquire();
+            int pid = held.connection().backendPid();
+            CompletableFuture<Integer> waiter = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (PooledConnection pc = pool.acquire()) {
+                    waiter.complete(pc.connection().backendPid());
+                } catch (Throwable t) {
+                    waiter.completeExceptionally(t);
+                }
+            });
+            eventually("a caller waits", () -> pool.stats().pending() == 1);
+            LoomTesting.sleep(150); // in use all along: longer than validateAfterIdle, but never idle
+            held.close();
+            assertEquals(pid, get(waiter), "the busy connection went to the waiter without a validation");
+            assertEquals(1, pool.stats().opened());
+        }
+    }
+
+    @Test
     void closeWaitsForBorrowedConnections() throws Exception {
         PgPool pool = pool(2).build();
         PooledConnection idle = pool.acquire();
