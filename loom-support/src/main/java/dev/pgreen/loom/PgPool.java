@@ -125,6 +125,8 @@ public final class PgPool implements AutoCloseable {
     private long closedCount;
     private volatile boolean closed;
     private final Thread housekeeper;
+    /** Times the waits of {@link #waiters} and {@link #sharedWaiters}, which park untimed. */
+    private final Deadlines deadlines;
 
     /** One pooled connection and its times (System.nanoTime). */
     static final class Slot {
@@ -195,6 +197,7 @@ public final class PgPool implements AutoCloseable {
         long period = b.housekeepingPeriod != null ? b.housekeepingPeriod.toNanos() : defaultHousekeepingPeriod();
         this.housekeeper = Thread.ofVirtual().name(name + "-housekeeper").unstarted(() -> housekeep(period));
         this.mbeanName = b.registerMBean ? registerMBean() : null;
+        this.deadlines = new Deadlines(lock, name + "-deadlines");
         housekeeper.start();
     }
 
@@ -730,15 +733,15 @@ public final class PgPool implements AutoCloseable {
      */
     private void awaitServedLocked(Waiter w, ArrayDeque<Waiter> queue, long deadline, Supplier<String> timedOut,
             String interrupted) {
+        Deadlines.Due due = deadlines.addLocked(deadline, w.ready);
         try {
             while (!w.done) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (due.passed()) {
                     queue.remove(w);
                     pendingChangedLocked();
                     throw new PoolTimeoutException(timedOut.get());
                 }
-                w.ready.awaitNanos(left);
+                w.ready.await();
             }
         } catch (InterruptedException e) {
             if (w.done) {
@@ -749,6 +752,8 @@ public final class PgPool implements AutoCloseable {
             }
             Thread.currentThread().interrupt();
             throw new OperationalException(interrupted, e);
+        } finally {
+            deadlines.removeLocked(due);
         }
         if (w.poolClosed) {
             throw closedException();
@@ -1196,6 +1201,7 @@ public final class PgPool implements AutoCloseable {
             lock.unlock();
         }
         housekeeper.interrupt();
+        deadlines.close();
         unregisterMBean();
         toClose.forEach(s -> closeQuietly(s.conn));
         long deadline = System.nanoTime() + saturatedNanos(timeout);

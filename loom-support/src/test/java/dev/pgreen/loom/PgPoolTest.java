@@ -147,6 +147,31 @@ class PgPoolTest {
     }
 
     @Test
+    void eachWaiterTimesOutAtItsOwnDeadlineWhateverItsPlaceInLine() throws Exception {
+        try (PgPool pool = pool(1).build(); ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
+            PooledConnection held = pool.acquire();
+            Future<Long> patient = vts.submit(() -> millisToTimeOut(pool, Duration.ofMillis(2000)));
+            eventually("the first caller waits", () -> pool.stats().pending() == 1);
+            // Second in line but due first: its wait must end at its own deadline, not after the first's.
+            long hasty = millisToTimeOut(pool, Duration.ofMillis(200));
+            assertTrue(hasty >= 190 && hasty < 1500, "the 200 ms wait ended after " + hasty + " ms");
+            assertFalse(patient.isDone(), "the 2 s wait is still waiting");
+            assertTrue(get(patient) >= 1990, "the 2 s wait ended early");
+            assertEquals(0, pool.stats().pending());
+            held.close();
+            try (PooledConnection c = pool.acquire(Duration.ofMillis(200))) {
+                assertNotNull(c.connection());
+            }
+        }
+    }
+
+    private static long millisToTimeOut(PgPool pool, Duration timeout) {
+        long start = System.nanoTime();
+        assertThrows(PoolTimeoutException.class, () -> pool.acquire(timeout));
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
     void anInterruptedWaiterLeavesTheQueue() throws Exception {
         try (PgPool pool = pool(1).build()) {
             PooledConnection held = pool.acquire();
