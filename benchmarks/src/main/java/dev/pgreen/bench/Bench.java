@@ -120,6 +120,10 @@ public final class Bench {
         String unit = figure.substring(0, figure.length() - 2).replaceAll("ies$", "y").replaceAll("s$", "");
         System.out.printf("  per %s, one more round under perf stat (the client process, all threads)%n", unit);
         for (Subject s : subjects) {
+            if (!s.inProcess()) {
+                System.out.printf("  %-28s not counted: it runs in another process%n", s.name());
+                continue;
+            }
             Counters.Counted c = Counters.count(s);
             if (c.counts() == null) {
                 System.out.printf("  %-28s counters unavailable: %s%n", s.name(), c.unavailable());
@@ -139,10 +143,16 @@ public final class Bench {
             System.out.printf("  %s (%s is better)%n", w.figures().get(f), w.higherIsBetter(f) ? "higher" : "lower");
             for (int s = 0; s < subjects.size(); s++) {
                 Stats st = Stats.of(results.get(s)[f]);
+                if (Double.isNaN(st.median())) {
+                    System.out.printf("  %-28s %-10s not measured by this subject%n", subjects.get(s).name(),
+                            w.figures().get(f));
+                    continue;
+                }
                 boolean peer = !subjects.get(s).name().startsWith("pgreen");
                 Stats pgreen = Stats.of(results.get(w.pgreenCounterpart(s))[f]);
-                String ratio = !peer ? "" : String.format(Locale.ROOT, "   %s/peer (median) = %.2f",
-                        subjects.get(w.pgreenCounterpart(s)).name(), pgreen.median() / st.median());
+                String ratio = !peer ? "" : String.format(Locale.ROOT,
+                        "   %s/%s (median) = %.2f", subjects.get(w.pgreenCounterpart(s)).name(),
+                        subjects.get(s).reference() ? "reference" : "peer", pgreen.median() / st.median());
                 System.out.printf(Locale.ROOT, "  %-28s %-10s min %12.1f  median %12.1f%s%n",
                         subjects.get(s).name(), w.figures().get(f),
                         st.min(), st.median(), ratio);

@@ -2,6 +2,13 @@ package dev.pgreen.bench;
 
 import dev.pgreen.testing.TestServer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Where the workloads run: the DSN given on the command line, else a
  * throwaway local PostgreSQL, in the same form for pgreen and for pgjdbc.
@@ -66,6 +73,32 @@ final class Servers {
     /** The same server and role through another address (W8's latency proxy on loopback). */
     Servers via(String host, int port) {
         return of(host, port, database, user, password);
+    }
+
+    /** The sslmode the DSN names, or null (libpq's default). */
+    String sslmode() {
+        Matcher m = Pattern.compile("\\bsslmode=(\\S+)").matcher(dsn);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The pgbench binary beside the local server's, else the one pg_config names, else none. */
+    Optional<String> pgbenchBinary() {
+        String dir = local != null ? local.binDir() : null;
+        if (dir == null) {
+            try {
+                Process p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes()).trim();
+                dir = p.waitFor() == 0 ? out : null;
+            } catch (IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        Path pgbench = dir == null ? null : Path.of(dir, "pgbench");
+        return pgbench != null && Files.isExecutable(pgbench)
+                ? Optional.of(pgbench.toString()) : Optional.empty();
     }
 
     String host() {

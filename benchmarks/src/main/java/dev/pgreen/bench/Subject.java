@@ -9,6 +9,19 @@ interface Subject extends AutoCloseable {
 
     double[] round() throws Exception;
 
+    /**
+     * Whether this subject is a reference rather than a driver: a bound on what any client could
+     * reach (libpq's pgbench, the protocol's floor on the JVM). Its ratio reads pgreen / reference.
+     */
+    default boolean reference() {
+        return false;
+    }
+
+    /** Whether its work happens in this process, so that perf stat of this process counts it. */
+    default boolean inProcess() {
+        return true;
+    }
+
     @Override
     default void close() throws Exception {
     }

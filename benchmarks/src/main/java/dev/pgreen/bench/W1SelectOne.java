@@ -7,6 +7,7 @@ import dev.pgreen.Pgreen;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /** W1: one connection, sequential SELECT 1, 20,000 times. */
@@ -25,13 +26,20 @@ final class W1SelectOne implements Workload {
 
     @Override
     public List<Subject> subjects(Servers servers) throws Exception {
-        return List.of(pgreen(servers), pgreenPrepared(servers), jdbcStatement(servers), jdbcPrepared(servers));
+        List<Subject> subjects = new ArrayList<>(List.of(pgreen(servers), pgreenPrepared(servers),
+                jdbcStatement(servers), jdbcPrepared(servers)));
+        // References: how close any client gets, in C (pgbench) and on the JVM (the protocol alone).
+        Pgbench.of(servers, "reference: pgbench -M prepared", 1,
+                "-M", "prepared", "-f", Pgbench.script("SELECT 1"), "-c", "1", "-t", String.valueOf(QUERIES))
+                .ifPresent(subjects::add);
+        ProtocolFloor.of(servers, QUERIES).ifPresent(subjects::add);
+        return subjects;
     }
 
-    /** execute against Statement, executePrepared against PreparedStatement. */
+    /** execute against Statement; executePrepared against PreparedStatement and the references. */
     @Override
     public int pgreenCounterpart(int peerSubject) {
-        return peerSubject == 3 ? 1 : 0;
+        return peerSubject == 2 ? 0 : 1;
     }
 
     private static Subject pgreenPrepared(Servers servers) {

@@ -3,6 +3,7 @@ package dev.pgreen.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pgreen.Cursor;
+import dev.pgreen.Pgreen;
 import dev.pgreen.loom.Loom;
 import dev.pgreen.loom.PgPool;
 import dev.pgreen.loom.PooledConnection;
@@ -77,7 +78,7 @@ final class W3PooledPointSelects implements Workload {
 
     @Override
     public List<Subject> subjects(Servers servers) {
-        return List.of(subject("pgreen PgPool (executePrepared)", servers, () -> {
+        List<Subject> subjects = new ArrayList<>(List.of(subject("pgreen PgPool (executePrepared)", servers, () -> {
             PgPool pool = PgPool.builder(servers.dsn()).maxSize(POOL).autocommit(true)
                     .waitCallback(Loom.waitCallback()).build();
             return new Pool(pool::close, (latencies, offset) -> {
@@ -107,6 +108,29 @@ final class W3PooledPointSelects implements Workload {
                     latencies[offset + q] = System.nanoTime() - t0;
                 }
             });
+        }), subject("pgreen fair queue", servers, () -> {
+            FairQueue<dev.pgreen.Connection> queue = new FairQueue<>(POOL, () -> {
+                dev.pgreen.Connection c = Pgreen.connect(servers.dsn(),
+                        info -> new dev.pgreen.Connection(info.withWaitCallback(Loom.waitCallback())));
+                c.setAutocommit(true);
+                return c;
+            });
+            return new Pool(queue, (latencies, offset) -> {
+                dev.pgreen.Connection c = queue.borrow();
+                try {
+                    Cursor cur = c.cursor();
+                    for (int q = 0; q < QUERIES_PER_TASK; q++) {
+                        long t0 = System.nanoTime();
+                        int aid = randomAid();
+                        if (cur.executePrepared(SELECT, aid).fetchOne() == null) {
+                            throw new IllegalStateException("no account " + aid);
+                        }
+                        latencies[offset + q] = System.nanoTime() - t0;
+                    }
+                } finally {
+                    queue.giveBack(c);
+                }
+            });
         }), subject("pgjdbc HikariCP", servers, () -> {
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(servers.jdbcUrl());
@@ -115,19 +139,18 @@ final class W3PooledPointSelects implements Workload {
             config.setMinimumIdle(POOL);
             HikariDataSource ds = new HikariDataSource(config);
             return new Pool(ds::close, (latencies, offset) -> {
-                try (java.sql.Connection c = ds.getConnection();
-                     PreparedStatement ps = c.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {
-                    for (int q = 0; q < QUERIES_PER_TASK; q++) {
-                        long t0 = System.nanoTime();
-                        int aid = randomAid();
-                        ps.setInt(1, aid);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            if (!rs.next()) {
-                                throw new IllegalStateException("no account " + aid);
-                            }
-                        }
-                        latencies[offset + q] = System.nanoTime() - t0;
-                    }
+                try (java.sql.Connection c = ds.getConnection()) {
+                    jdbcSelects(c, latencies, offset);
+                }
+            });
+        }), subject("pgjdbc fair queue", servers, () -> {
+            FairQueue<java.sql.Connection> queue = new FairQueue<>(POOL, servers::jdbc);
+            return new Pool(queue, (latencies, offset) -> {
+                java.sql.Connection c = queue.borrow();
+                try {
+                    jdbcSelects(c, latencies, offset);
+                } finally {
+                    queue.giveBack(c);
                 }
             });
         }), subject("vertx-pg-client pipelined pool", servers, () -> {
@@ -155,13 +178,42 @@ final class W3PooledPointSelects implements Workload {
                     latencies[offset + q] = System.nanoTime() - t0;
                 }
             });
-        }));
+        })));
+        // libpq's own figure for the same selects: pgbench's select-only script, one connection per client.
+        Pgbench.of(servers, "reference: pgbench -S", figures().size(), "-S", "-M", "prepared",
+                "-c", String.valueOf(POOL), "-j", "2", "-t", String.valueOf(TASKS * QUERIES_PER_TASK / POOL))
+                .ifPresent(subjects::add);
+        return subjects;
     }
 
-    /** The borrowed-connection peer (pgjdbc + HikariCP) against PgPool, vertx's pipelined pool against pgreen's. */
+    /** One task's point selects on a borrowed pgjdbc connection. */
+    private static void jdbcSelects(java.sql.Connection c, long[] latencies, int offset) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {
+            for (int q = 0; q < QUERIES_PER_TASK; q++) {
+                long t0 = System.nanoTime();
+                int aid = randomAid();
+                ps.setInt(1, aid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("no account " + aid);
+                    }
+                }
+                latencies[offset + q] = System.nanoTime() - t0;
+            }
+        }
+    }
+
+    /**
+     * pgjdbc + HikariCP and libpq's pgbench against PgPool; pgjdbc on the fair queue against pgreen on
+     * it; vertx's pipelined pool against pgreen's multiplexed one.
+     */
     @Override
     public int pgreenCounterpart(int peerSubject) {
-        return peerSubject == 3 ? 1 : 0;
+        return switch (peerSubject) {
+            case 4 -> 2;
+            case 5 -> 1;
+            default -> 0;
+        };
     }
 
     private record Pool(AutoCloseable closer, Task query) {}
