@@ -83,16 +83,7 @@ final class W3PooledPointSelects implements Workload {
                     .waitCallback(Loom.waitCallback()).build();
             return new Pool(pool::close, (latencies, offset) -> {
                 try (PooledConnection pc = pool.acquire()) {
-                    Cursor cur = pc.cursor();
-                    for (int q = 0; q < QUERIES_PER_TASK; q++) {
-                        long t0 = System.nanoTime();
-                        int aid = randomAid();
-                        if (cur.executePrepared(SELECT, aid)
-                                .fetchOne() == null) {
-                            throw new IllegalStateException("no account " + aid);
-                        }
-                        latencies[offset + q] = System.nanoTime() - t0;
-                    }
+                    pgreenSelects(pc.cursor(), latencies, offset);
                 }
             });
         }), subject("pgreen multiplexed pool", servers, () -> {
@@ -118,15 +109,7 @@ final class W3PooledPointSelects implements Workload {
             return new Pool(queue, (latencies, offset) -> {
                 dev.pgreen.Connection c = queue.borrow();
                 try {
-                    Cursor cur = c.cursor();
-                    for (int q = 0; q < QUERIES_PER_TASK; q++) {
-                        long t0 = System.nanoTime();
-                        int aid = randomAid();
-                        if (cur.executePrepared(SELECT, aid).fetchOne() == null) {
-                            throw new IllegalStateException("no account " + aid);
-                        }
-                        latencies[offset + q] = System.nanoTime() - t0;
-                    }
+                    pgreenSelects(c.cursor(), latencies, offset);
                 } finally {
                     queue.giveBack(c);
                 }
@@ -184,6 +167,18 @@ final class W3PooledPointSelects implements Workload {
                 "-c", String.valueOf(POOL), "-j", "2", "-t", String.valueOf(TASKS * QUERIES_PER_TASK / POOL))
                 .ifPresent(subjects::add);
         return subjects;
+    }
+
+    /** One task's point selects on a borrowed pgreen connection. */
+    private static void pgreenSelects(Cursor cur, long[] latencies, int offset) {
+        for (int q = 0; q < QUERIES_PER_TASK; q++) {
+            long t0 = System.nanoTime();
+            int aid = randomAid();
+            if (cur.executePrepared(SELECT, aid).fetchOne() == null) {
+                throw new IllegalStateException("no account " + aid);
+            }
+            latencies[offset + q] = System.nanoTime() - t0;
+        }
     }
 
     /** One task's point selects on a borrowed pgjdbc connection. */
