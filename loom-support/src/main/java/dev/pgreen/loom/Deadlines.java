@@ -9,8 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * themselves can wait untimed. A timed park of a virtual thread schedules a timer task on the
  * virtual-thread scheduler and cancels it when woken earlier, which costs more than the rest of a
  * pool hand-off (about 40 µs of CPU per wait measured under W3's 10,000 threads); here only the
- * earliest deadline is ever timed, by this one thread. A caller still checks its own deadline
- * whenever it wakes, so a late keeper makes a timeout late, never lost.
+ * earliest deadline is ever timed, by this one thread. The keeper is a platform thread: a timeout
+ * must come even when every carrier of the virtual-thread scheduler is busy or pinned.
  */
 final class Deadlines {
     /** One caller's deadline; its fields are guarded by the lock. */
@@ -32,28 +32,39 @@ final class Deadlines {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(Deadlines.class.getName());
+
     private final ReentrantLock lock;
     private final Condition earliestChanged;
-    /** By deadline (nanoTime order, so compared by difference), then by arrival. */
+    /**
+     * By deadline, then by arrival. Deadlines are System.nanoTime values, compared by difference:
+     * callers keep them within a century of now, so differences cannot overflow.
+     */
     private final TreeSet<Due> pending = new TreeSet<>((a, b) -> {
         int byTime = Long.compare(a.deadline - b.deadline, 0);
         return byTime != 0 ? byTime : Long.compare(a.order, b.order);
     });
     private long arrivals;
+    /** The deadline the keeper sleeps until, or null while it waits for a first one (or runs). */
+    private Due armedFor;
     private boolean closed;
 
-    /** Starts the keeper, a virtual thread named {@code threadName}, which works under {@code lock}. */
+    /** Starts the keeper, a daemon thread named {@code threadName}, which works under {@code lock}. */
     Deadlines(ReentrantLock lock, String threadName) {
         this.lock = lock;
         this.earliestChanged = lock.newCondition();
-        Thread.ofVirtual().name(threadName).start(this::keep);
+        Thread.ofPlatform().daemon().name(threadName).start(this::keep);
     }
 
-    /** With the lock held: {@code wake} is signalled once {@code deadline} (a System.nanoTime) passes. */
+    /**
+     * With the lock held: {@code wake} is signalled once {@code deadline} (a System.nanoTime at most a
+     * century away) passes.
+     */
     Due addLocked(long deadline, Condition wake) {
         Due due = new Due(deadline, arrivals++, wake);
         pending.add(due);
-        if (pending.first() == due) {
+        // Only a deadline earlier than the one the keeper sleeps until needs to wake it.
+        if (armedFor == null || pending.comparator().compare(due, armedFor) < 0) {
             earliestChanged.signal();
         }
         return due;
@@ -64,7 +75,10 @@ final class Deadlines {
         pending.remove(due);
     }
 
-    /** Stops the keeper; callers still waiting see their deadlines by their own clocks only. */
+    /**
+     * Stops the keeper. Callers must be gone by then: one still parked untimed would never time out
+     * (PgPool releases every waiter when it closes).
+     */
     void close() {
         lock.lock();
         try {
@@ -81,13 +95,16 @@ final class Deadlines {
             while (!closed) {
                 try {
                     if (pending.isEmpty()) {
+                        armedFor = null;
                         earliestChanged.await();
                         continue;
                     }
                     Due first = pending.first();
                     long left = first.deadline - System.nanoTime();
                     if (left > 0) {
+                        armedFor = first;
                         earliestChanged.awaitNanos(left);
+                        armedFor = null;
                         continue;
                     }
                     pending.pollFirst();
@@ -95,6 +112,8 @@ final class Deadlines {
                     first.wake.signal();
                 } catch (InterruptedException e) {
                     // Waiters rely on the keeper: only close() stops it.
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "pool deadline keeper: " + e.getMessage(), e);
                 }
             }
         } finally {

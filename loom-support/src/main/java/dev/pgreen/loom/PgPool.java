@@ -629,6 +629,7 @@ public final class PgPool implements AutoCloseable {
         Retire how = s.retire;
         s.retire = null;
         if (how == Retire.HAND_OVER && !closed && !s.sharedConn.isBroken()) {
+            s.idleSince = System.nanoTime(); // in use until its last one-shot statement was answered
             offerLocked(s);
             return;
         }
@@ -648,6 +649,7 @@ public final class PgPool implements AutoCloseable {
             if (s.load.compareAndSet(0, -1)) {
                 sharing = without(sharing, s);
                 shared.remove(s);
+                s.idleSince = s.quietSince; // idle since its last one-shot statement was answered
                 return s;
             }
         }
@@ -733,13 +735,16 @@ public final class PgPool implements AutoCloseable {
      */
     private void awaitServedLocked(Waiter w, ArrayDeque<Waiter> queue, long deadline, Supplier<String> timedOut,
             String interrupted) {
-        Deadlines.Due due = deadlines.addLocked(deadline, w.ready);
+        Deadlines.Due due = null;
         try {
             while (!w.done) {
-                if (due.passed()) {
+                if (due == null ? deadline - System.nanoTime() <= 0 : due.passed()) {
                     queue.remove(w);
                     pendingChangedLocked();
                     throw new PoolTimeoutException(timedOut.get());
+                }
+                if (due == null) {
+                    due = deadlines.addLocked(deadline, w.ready);
                 }
                 w.ready.await();
             }
@@ -753,7 +758,9 @@ public final class PgPool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new OperationalException(interrupted, e);
         } finally {
-            deadlines.removeLocked(due);
+            if (due != null) {
+                deadlines.removeLocked(due);
+            }
         }
         if (w.poolClosed) {
             throw closedException();
@@ -918,6 +925,8 @@ public final class PgPool implements AutoCloseable {
                 closedCount++;
                 roomFreedLocked();
             } else {
+                // Its idle time starts now, whichever way it goes: one handed straight to a waiter was never idle.
+                s.idleSince = System.nanoTime();
                 offerLocked(s);
                 return;
             }
@@ -993,8 +1002,6 @@ public final class PgPool implements AutoCloseable {
 
     /** A ready connection goes to the first waiter, else to the head of the idle deque. */
     private void offerLocked(Slot s) {
-        // Its idle time starts now, whichever way it goes: one handed straight to a waiter was never idle.
-        s.idleSince = System.nanoTime();
         Waiter w = waiters.pollFirst();
         if (w != null) {
             pendingChangedLocked();
@@ -1268,11 +1275,12 @@ public final class PgPool implements AutoCloseable {
         return d == null || d.isZero() || d.isNegative() ? 0 : saturatedNanos(d);
     }
 
+    /** At most a century, so that deadlines (now + this) stay comparable by difference. */
     private static long saturatedNanos(Duration d) {
         try {
-            return d.toNanos();
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 4);
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 2;
+            return Long.MAX_VALUE / 4;
         }
     }
 

@@ -165,6 +165,35 @@ class PgPoolTest {
         }
     }
 
+    @Test
+    void endlessWaitsBesideShortOnesKeepEveryDeadline() throws Exception {
+        try (PgPool pool = pool(1).build(); ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
+            PooledConnection held = pool.acquire();
+            // Timeouts past any nanoTime arithmetic: one overflows Duration.toNanos, one does not.
+            Future<Integer> endless = vts.submit(() -> {
+                try (PooledConnection pc = pool.acquire(Duration.ofSeconds(Long.MAX_VALUE))) {
+                    return pc.connection().backendPid();
+                }
+            });
+            eventually("the first endless caller waits", () -> pool.stats().pending() == 1);
+            Future<Integer> nanosEndless = vts.submit(() -> {
+                try (PooledConnection pc = pool.acquire(Duration.ofNanos(Long.MAX_VALUE))) {
+                    return pc.connection().backendPid();
+                }
+            });
+            eventually("the second endless caller waits", () -> pool.stats().pending() == 2);
+            for (int i = 0; i < 3; i++) {
+                long millis = millisToTimeOut(pool, Duration.ofMillis(100));
+                assertTrue(millis >= 90 && millis < 1500, "a 100 ms wait ended after " + millis + " ms");
+            }
+            assertFalse(endless.isDone() || nanosEndless.isDone(), "the endless waits go on");
+            int pid = held.connection().backendPid();
+            held.close();
+            assertEquals(pid, get(endless));
+            assertEquals(pid, get(nanosEndless));
+        }
+    }
+
     private static long millisToTimeOut(PgPool pool, Duration timeout) {
         long start = System.nanoTime();
         assertThrows(PoolTimeoutException.class, () -> pool.acquire(timeout));
