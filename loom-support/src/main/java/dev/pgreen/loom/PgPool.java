@@ -49,7 +49,9 @@ import java.util.function.Supplier;
  *       connection goes straight to the first of them, so a newcomer never overtakes.</li>
  *   <li><b>Bounded waits</b>: {@link #acquire()} gives up after the acquire timeout with a
  *       {@link PoolTimeoutException} saying how many connections were in use and how many waited.
- *       An interrupted waiter leaves the queue with an {@link OperationalException}, flag restored.</li>
+ *       An interrupted waiter leaves the queue with an {@link OperationalException}, flag restored.
+ *       Waiters park untimed; one daemon thread per pool ({@code <name>-deadlines}) wakes each at its
+ *       deadline, since a timed park of a virtual thread costs a scheduler timer per wait.</li>
  *   <li><b>Clean on return</b>: a connection returned inside a transaction (open or failed) is rolled
  *       back; the autocommit setting is restored, and an optional reset statement and hook run. One
  *       that cannot be cleaned, or is closed, or is older than {@code maxLifetime}, is closed, and the

@@ -194,6 +194,39 @@ class PgPoolTest {
         }
     }
 
+    @Test
+    void manyShortWaitsOnATinyPoolAllEndServedOrTimedOut() throws Exception {
+        AtomicInteger served = new AtomicInteger();
+        AtomicInteger timedOut = new AtomicInteger();
+        try (PgPool pool = pool(2).build(); ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> callers = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                Duration timeout = Duration.ofMillis(1 + (i * 7) % 40); // deadlines in every order
+                callers.add(vts.submit(() -> {
+                    try (PooledConnection pc = pool.acquire(timeout)) {
+                        pc.cursor().execute("SELECT pg_sleep(0.001)");
+                        served.incrementAndGet();
+                    } catch (PoolTimeoutException e) {
+                        timedOut.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : callers) {
+                get(f);
+            }
+            assertEquals(300, served.get() + timedOut.get());
+            assertTrue(served.get() > 0 && timedOut.get() > 0, served + " served, " + timedOut + " timed out");
+            PoolStats stats = pool.stats();
+            assertEquals(0, stats.pending(), "no caller left waiting");
+            assertEquals(0, stats.borrowed(), "every connection came back");
+            assertTrue(stats.size() <= 2, "size " + stats.size());
+            try (PooledConnection pc = pool.acquire(Duration.ofMillis(500))) {
+                assertEquals(1, pc.cursor().execute("SELECT 1").fetchOne().get(0));
+            }
+        }
+    }
+
     private static long millisToTimeOut(PgPool pool, Duration timeout) {
         long start = System.nanoTime();
         assertThrows(PoolTimeoutException.class, () -> pool.acquire(timeout));
