@@ -9,8 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * themselves can wait untimed. A timed park of a virtual thread schedules a timer task on the
  * virtual-thread scheduler and cancels it when woken earlier, which costs more than the rest of a
  * pool hand-off (about 40 µs of CPU per wait measured under W3's 10,000 threads); here only the
- * earliest deadline is ever timed, by this one thread. The keeper is a platform thread: a timeout
- * must come even when every carrier of the virtual-thread scheduler is busy or pinned.
+ * earliest deadline is ever timed, by this one thread. The keeper is a virtual thread too: only
+ * virtual threads should wait on it (platform threads wait timed, which costs them a futex timeout
+ * and nothing else), and a virtual thread whose deadline passes needs a carrier to go on anyway,
+ * as it would after a timed park; a platform keeper cost a thread wake-up whenever the set of
+ * waiters refilled.
  */
 final class Deadlines {
     /** One caller's deadline; its fields are guarded by the lock. */
@@ -49,11 +52,11 @@ final class Deadlines {
     private Due armedFor;
     private boolean closed;
 
-    /** Starts the keeper, a daemon thread named {@code threadName}, which works under {@code lock}. */
+    /** Starts the keeper, a virtual thread named {@code threadName}, which works under {@code lock}. */
     Deadlines(ReentrantLock lock, String threadName) {
         this.lock = lock;
         this.earliestChanged = lock.newCondition();
-        Thread.ofPlatform().daemon().name(threadName).start(this::keep);
+        Thread.ofVirtual().name(threadName).start(this::keep);
     }
 
     /**

@@ -50,8 +50,9 @@ import java.util.function.Supplier;
  *   <li><b>Bounded waits</b>: {@link #acquire()} gives up after the acquire timeout with a
  *       {@link PoolTimeoutException} saying how many connections were in use and how many waited.
  *       An interrupted waiter leaves the queue with an {@link OperationalException}, flag restored.
- *       Waiters park untimed; one daemon thread per pool ({@code <name>-deadlines}) wakes each at its
- *       deadline, since a timed park of a virtual thread costs a scheduler timer per wait.</li>
+ *       Waiting virtual threads park untimed; one virtual thread per pool ({@code <name>-deadlines})
+ *       wakes each at its deadline, since a timed park of a virtual thread costs a scheduler timer per
+ *       wait. Platform threads wait timed.</li>
  *   <li><b>Clean on return</b>: a connection returned inside a transaction (open or failed) is rolled
  *       back; the autocommit setting is restored, and an optional reset statement and hook run. One
  *       that cannot be cleaned, or is closed, or is older than {@code maxLifetime}, is closed, and the
@@ -127,7 +128,7 @@ public final class PgPool implements AutoCloseable {
     private long closedCount;
     private volatile boolean closed;
     private final Thread housekeeper;
-    /** Times the waits of {@link #waiters} and {@link #sharedWaiters}, which park untimed. */
+    /** Times the waits of virtual threads in {@link #waiters} and {@link #sharedWaiters}, which park untimed. */
     private final Deadlines deadlines;
 
     /** One pooled connection and its times (System.nanoTime). */
@@ -740,15 +741,21 @@ public final class PgPool implements AutoCloseable {
         Deadlines.Due due = null;
         try {
             while (!w.done) {
-                if (due == null ? deadline - System.nanoTime() <= 0 : due.passed()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
                     queue.remove(w);
                     pendingChangedLocked();
                     throw new PoolTimeoutException(timedOut.get());
                 }
-                if (due == null) {
-                    due = deadlines.addLocked(deadline, w.ready);
+                if (!Thread.currentThread().isVirtual()) {
+                    // A platform thread's timed wait is a plain futex timeout, and needs no carrier to end.
+                    w.ready.awaitNanos(left);
+                } else {
+                    if (due == null) {
+                        due = deadlines.addLocked(deadline, w.ready);
+                    }
+                    w.ready.await();
                 }
-                w.ready.await();
             }
         } catch (InterruptedException e) {
             if (w.done) {
