@@ -3,6 +3,7 @@ package dev.pgreen;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.errors.QueryCanceledException;
 import dev.pgreen.testing.Backends;
+import dev.pgreen.testing.LatencyProxy;
 import dev.pgreen.testing.PgServerExtension;
 import dev.pgreen.testing.SlowNames;
 import dev.pgreen.testing.TestServer;
@@ -38,8 +39,12 @@ class WaitSeamTest {
 
     @Test
     void anAsyncExecuteIsOnTheWireBeforeItReturns(TestServer server) throws Exception {
-        try (Connection conn = connectAsync(server);
+        // Through a 5 ms latency proxy: a fast server's answer could otherwise be read by execute itself
+        // (the read right after sending), leaving nothing for the selector to see.
+        try (LatencyProxy proxy = LatencyProxy.start(server, Duration.ofMillis(5));
+             Connection conn = Pgreen.connectAsync(proxy.dsn(server));
              Selector selector = Selector.open()) {
+            AsyncTest.drive(conn);
             conn.cursor().execute("SELECT 42");
             // Nothing polled: the reply can only come if execute itself sent the query.
             conn.channel().register(selector, SelectionKey.OP_READ);
