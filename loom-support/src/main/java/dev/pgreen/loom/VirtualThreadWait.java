@@ -6,6 +6,7 @@ import dev.pgreen.PollingWait;
 import dev.pgreen.errors.OperationalException;
 import dev.pgreen.wait.SelectWait;
 
+import java.lang.invoke.MethodHandles;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 
@@ -82,6 +83,18 @@ public class VirtualThreadWait extends PollingWait {
         }
         yields[0] = 0;
         ChannelPoller.get().await(channel, interestOps(channel, state), toNanos(timeout));
+    }
+
+    static {
+        // The park path's classes load with this one (on the thread that installs the callback), not on a
+        // virtual thread's first park: loading a class there pins its carrier (a jdk.VirtualThreadPinned event).
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            lookup.ensureInitialized(ChannelPoller.class);
+            lookup.ensureInitialized(ChannelPoller.Waiter.class);
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** Yields in a row at most before parking with the poller. */
