@@ -16,22 +16,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiters refilled.
  */
 final class Deadlines {
-    /** One caller's deadline; its fields are guarded by the lock. */
+    /**
+     * One caller's deadline. The keeper only wakes the caller; whether the deadline passed, the caller
+     * reads from its own clock, as it does after any wake-up.
+     */
     static final class Due {
         private final long deadline;
         private final long order;
         private final Condition wake;
-        private boolean passed;
 
         private Due(long deadline, long order, Condition wake) {
             this.deadline = deadline;
             this.order = order;
             this.wake = wake;
-        }
-
-        /** Whether the deadline has passed (as the keeper or the caller's own clock says). */
-        boolean passed() {
-            return passed || deadline - System.nanoTime() <= 0;
         }
     }
 
@@ -111,7 +108,6 @@ final class Deadlines {
                         continue;
                     }
                     pending.pollFirst();
-                    first.passed = true;
                     first.wake.signal();
                 } catch (InterruptedException e) {
                     // Waiters rely on the keeper: only close() stops it.
